@@ -1,0 +1,2 @@
+// LitAtom: see the README architecture section.
+import LitModel

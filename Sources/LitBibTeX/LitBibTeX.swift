@@ -1,0 +1,2 @@
+// LitBibTeX: see the README architecture section.
+import LitModel

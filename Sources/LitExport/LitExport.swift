@@ -1,0 +1,2 @@
+// LitExport: see the README architecture section.
+import LitModel

@@ -1,0 +1,2 @@
+// LitIngest: see the README architecture section.
+import LitModel

@@ -1,0 +1,2 @@
+// LitQuery: see the README architecture section.
+import LitModel

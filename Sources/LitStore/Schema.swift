@@ -1,0 +1,69 @@
+// The store's schema: a generic property graph (any label, type or property key, as openCypher
+// needs) with the domain's lookups kept indexed. Migrations build it from an empty file.
+import GRDB
+
+/// The tables, as the query compiler and the ingest see them.
+///
+/// - `node(id, props)`: `props` is a JSON object, the Cypher property map. JSON keeps `1` and `1.0`
+///   apart and keeps `true`/`false` (read them with `json_type`, since `json_extract` gives 1/0).
+/// - `node_label(node, label)`: a node's labels, one row each.
+/// - `edge(id, type, src, dst, props)`: a directed, typed relationship with its property map.
+///   Asserted edges carry their evidence as properties: `via`, `source`, `line`, and for lexicon
+///   links `field` and `phrase`.
+/// - `ident(kind, value, node)`: identifiers → node, many to one (`arxiv` base id, `doi` normalised,
+///   `bibkey`, `fingerprint` = normalised title|year|first family name, `taxonomy` id).
+/// - `provenance(node, source, line, fields)`: which Source node gave which fields of a node, and
+///   from which line; `fields` is a JSON object field → value as that source stated it.
+/// - `paper_fts(title, abstract)`: FTS5 index of papers, rowid = node id.
+public enum Schema {
+    /// Property keys with an expression index on `json_extract(props, '$.KEY')`. The query
+    /// compiler must write property access in exactly this form for these keys to use them.
+    public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
+
+    public static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-graph") { db in
+            try db.execute(sql: """
+                CREATE TABLE node (
+                    id INTEGER PRIMARY KEY,
+                    props TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE TABLE node_label (
+                    node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    label TEXT NOT NULL,
+                    PRIMARY KEY (label, node)
+                ) WITHOUT ROWID;
+                CREATE INDEX node_label_by_node ON node_label(node, label);
+                CREATE TABLE edge (
+                    id INTEGER PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    src INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    dst INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    props TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX edge_out ON edge(src, type, dst);
+                CREATE INDEX edge_in ON edge(dst, type, src);
+                CREATE INDEX edge_by_type ON edge(type);
+                CREATE TABLE ident (
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    PRIMARY KEY (kind, value)
+                ) WITHOUT ROWID;
+                CREATE INDEX ident_by_node ON ident(node);
+                CREATE TABLE provenance (
+                    node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    source INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,
+                    line INTEGER,
+                    fields TEXT NOT NULL DEFAULT '{}',
+                    PRIMARY KEY (node, source)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE paper_fts USING fts5(title, abstract);
+                """)
+            for key in indexedPropertyKeys {
+                try db.execute(sql: "CREATE INDEX node_prop_\(key) ON node(json_extract(props, '$.\(key)'))")
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,2 @@
+// LitTaxonomy: see the README architecture section.
+import LitModel

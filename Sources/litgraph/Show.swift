@@ -1,0 +1,5 @@
+import ArgumentParser
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "(being built)")
+    func run() throws { throw ValidationError("not built yet") }
+}
