@@ -71,7 +71,7 @@ extension GraphWriter {
         }
         if let doi = record.doi, let node = try node(ident: "doi", doi), try compatible(node) { return node }
         if let key = record.bibKey, let node = try node(ident: "bibkey", key), try compatible(node) { return node }
-        if let fp = Fingerprint.make(record), let node = try node(ident: "fingerprint", fp), try compatible(node) {
+        if let fp = fingerprint(record), let node = try node(ident: "fingerprint", fp), try compatible(node) {
             return node
         }
         return nil
@@ -185,11 +185,22 @@ extension GraphWriter {
         return f
     }
 
+    /// The record's fingerprint, remembered for the record last asked about (resolve, then upsert).
+    private func fingerprint(_ r: WorkRecord) -> String? {
+        guard let title = r.title, let year = r.year, let first = r.authors.first else { return nil }
+        if let memo = fingerprintMemo, memo.title == title, memo.year == year, memo.author == first.display {
+            return memo.value
+        }
+        let value = Fingerprint.make(r)
+        fingerprintMemo = (title, year, first.display, value)
+        return value
+    }
+
     private func addIdents(_ r: WorkRecord, node: Int64) throws {
         if let arxiv = r.arxiv { try addIdent("arxiv", arxiv.base, node: node) }
         if let doi = r.doi { try addIdent("doi", doi, node: node) }
         if let key = r.bibKey { try addIdent("bibkey", key, node: node) }
-        if let fp = Fingerprint.make(r) { try addIdent("fingerprint", fp, node: node) }
+        if let fp = fingerprint(r) { try addIdent("fingerprint", fp, node: node) }
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.

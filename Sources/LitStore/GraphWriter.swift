@@ -88,6 +88,7 @@ public final class GraphWriter {
     let quotedSource: String
     /// Nodes given a provenance row in this session (interned nodes get one per file).
     var provenanced: Set<Int64> = []
+    var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
 
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
         self.db = db
@@ -176,17 +177,21 @@ public final class GraphWriter {
     @discardableResult
     public func addEdge(_ type: String, from src: Int64, to dst: Int64, props: [String: JSONValue] = [:],
                         via: String, line: Int?) throws -> Int64 {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(128)
         for key in props.keys.sorted() where key != "via" && key != "source" && key != "line" {
-            JSONValue.appendQuoted(key, to: &text)
-            text += ":"
-            props[key]!.encode(into: &text)
-            text += ","
+            JSONValue.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            props[key]!.encode(into: &bytes)
+            bytes.append(UInt8(ascii: ","))
         }
-        if let line { text += "\"line\":\(line)," }
-        text += "\"source\":" + quotedSource + ",\"via\":"
-        JSONValue.appendQuoted(via, to: &text)
-        text += "}"
+        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        bytes.append(contentsOf: "\"source\":".utf8)
+        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: ",\"via\":".utf8)
+        JSONValue.appendQuoted(via, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        let text = String(decoding: bytes, as: UTF8.self)
         try run("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)", [type, src, dst, text])
         return db.lastInsertedRowID
     }
