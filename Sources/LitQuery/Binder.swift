@@ -15,6 +15,9 @@ enum StaticType: Equatable {
 struct Binder {
     typealias Scope = [String: StaticType]
     var errors: [QueryError] = []
+    /// The variables a WITH's WHERE sees: the projection's, plus the old ones when it neither
+    /// aggregates nor is DISTINCT.
+    var lastWhereScope: Scope = [:]
     /// Labels and property keys the graph holds, for "did you mean" suggestions (optional).
     var parameters: Set<String>? = nil
 
@@ -69,7 +72,8 @@ struct Binder {
                 scope = try bindProjection(projection, scope: scope, isWith: true, range: range)
                 if let cond {
                     try checkNoAggregate(cond, "WHERE")
-                    try expectBooleanish(cond, scope)
+                    try expectBooleanish(cond, lastWhereScope)
+                    _ = try type(of: cond, lastWhereScope)
                 }
                 if isLast && !isSubquery {
                     throw QueryError.syntax("InvalidClauseComposition", "a query cannot end with WITH", at: range)
@@ -207,41 +211,54 @@ struct Binder {
                 try checkAggregateItem(item.expr, keys: Set(groupingKeys), vars: groupingVars)
             }
         }
-        // ORDER BY sees the projected names, and the old variables unless aggregating/distinct.
+        // ORDER BY sees the projected names, and the old variables unless aggregating/distinct;
+        // then only expressions that are projected, or aggregates when the projection aggregates.
         var orderScope = newScope
         if !aggregating && !p.distinct { orderScope.merge(scope) { new, _ in new } }
+        let projectedKeys = Set(p.items.map { exprKey($0.expr) })
+        var everything = scope
+        everything.merge(newScope) { _, new in new }
         for s in p.orderBy {
             if aggregating || p.distinct {
-                // Only projected columns, or expressions over them.
-                if let undefined = freeVariables(s.expr).first(where: { orderScope[$0] == nil && scope[$0] != nil }) {
-                    if aggregating && containsAggregate(s.expr) == false {
-                        throw QueryError.syntax("UndefinedVariable", "'\(undefined)' is not projected, so ORDER BY cannot use it", at: s.expr.range)
-                    }
-                    if p.distinct {
-                        throw QueryError.syntax("UndefinedVariable", "'\(undefined)' is not projected by DISTINCT", at: s.expr.range)
-                    }
-                }
-            }
-            if aggregating, containsAggregate(s.expr) {
-                var withOld = orderScope
-                withOld.merge(scope) { new, _ in new }
-                _ = try type(of: s.expr, withOld)
-                let projected = Set(p.items.map { exprKey($0.expr) })
-                if !projected.contains(exprKey(s.expr)) && p.distinct == false {
-                    // Aggregates in ORDER BY must appear in the projection.
-                    throw QueryError.syntax("InvalidAggregation", "an aggregate in ORDER BY must also be projected", at: s.expr.range)
-                }
+                try checkOverProjection(s.expr, projectedKeys, newScope, everything, aggregating: aggregating)
             } else {
-                if !aggregating && !p.distinct, containsAggregate(s.expr) {
+                if containsAggregate(s.expr) {
                     throw QueryError.syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", at: s.expr.range)
                 }
                 _ = try type(of: s.expr, orderScope)
             }
         }
+        lastWhereScope = (aggregating || p.distinct) ? newScope : orderScope
         for e in [p.skip, p.limit].compactMap({ $0 }) {
             try checkCount(e)
         }
         return newScope
+    }
+
+    /// An ORDER BY item over an aggregating or DISTINCT projection.
+    mutating func checkOverProjection(_ e: Expr, _ projected: Set<String>, _ newScope: Scope, _ all: Scope, aggregating: Bool) throws {
+        if projected.contains(exprKey(e)) { return }
+        switch e.kind {
+        case .variable(let v):
+            if newScope[v] == nil {
+                throw QueryError.syntax("UndefinedVariable", "'\(v)' is not projected, so ORDER BY cannot use it", at: e.range)
+            }
+        case .countStar, .call where containsAggregate(e) && isAggregateCall(e):
+            if !aggregating {
+                throw QueryError.syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", at: e.range)
+            }
+            _ = try type(of: e, all)
+        case .pattern, .exists:
+            _ = try type(of: e, newScope)
+        default:
+            for child in children(e) { try checkOverProjection(child, projected, newScope, all, aggregating: aggregating) }
+        }
+    }
+
+    func isAggregateCall(_ e: Expr) -> Bool {
+        if case .countStar = e.kind { return true }
+        if case .call(let name, _, _) = e.kind { return Self.aggregates.contains(name.lowercased()) }
+        return false
     }
 
     /// SKIP and LIMIT: constant, non-negative integers.
@@ -278,7 +295,11 @@ struct Binder {
         }
     }
 
-    func exprKey(_ e: Expr) -> String { "\(e.kind)" }
+    /// A structural key of an expression, independent of where it is written.
+    static func key(_ e: Expr) -> String {
+        "\(e.kind)".replacingOccurrences(of: #"range: [A-Za-z.]*TextRange\(start: [0-9]+, end: [0-9]+\)"#, with: "", options: .regularExpression)
+    }
+    func exprKey(_ e: Expr) -> String { Self.key(e) }
 
     func containsAggregate(_ e: Expr) -> Bool {
         switch e.kind {
@@ -361,7 +382,7 @@ struct Binder {
         case .property(let base, _):
             let t = try type(of: base, scope)
             if [.bool, .int, .float, .string, .list, .relationshipList].contains(t) {
-                throw QueryError.syntax("InvalidArgumentType", "cannot read a property of a \(describe(t))", at: e.range)
+                throw QueryError("TypeError", "InvalidArgumentType", "cannot read a property of a \(describe(t))", at: e.range)
             }
             return .any
         case .list(let items):
@@ -376,7 +397,7 @@ struct Binder {
                 throw QueryError.syntax("InvalidArgumentType", "a list index must be an integer", at: b.range)
             }
             if [.int, .float, .bool, .string].contains(ta) {
-                throw QueryError.syntax("InvalidArgumentType", "cannot index a \(ta)", at: a.range)
+                throw QueryError("TypeError", "InvalidArgumentType", "cannot index a \(ta)", at: a.range)
             }
             if ta == .map || ta.isEntity, [.int, .bool, .float, .list, .map].contains(tb) {
                 throw QueryError.syntax("InvalidArgumentType", "a map key must be a string", at: b.range)

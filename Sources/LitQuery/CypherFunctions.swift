@@ -146,10 +146,15 @@ enum CypherFunctions {
         // Comparison
         add("cy_eq", 2) { a in CypherValue.equals(a[0], a[1]).map(CypherValue.bool) ?? .null }
         add("cy_neq", 2) { a in CypherValue.equals(a[0], a[1]).map { .bool(!$0) } ?? .null }
-        add("cy_lt", 2) { a in CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedAscending) } ?? .null }
-        add("cy_le", 2) { a in CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedDescending) } ?? .null }
-        add("cy_gt", 2) { a in CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedDescending) } ?? .null }
-        add("cy_ge", 2) { a in CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedAscending) } ?? .null }
+        // NaN compares false with every number.
+        @Sendable func isNaNComparison(_ a: [CypherValue]) -> Bool {
+            guard let x = a[0].asDouble, let y = a[1].asDouble else { return false }
+            return x.isNaN || y.isNaN
+        }
+        add("cy_lt", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedAscending) } ?? .null }
+        add("cy_le", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedDescending) } ?? .null }
+        add("cy_gt", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedDescending) } ?? .null }
+        add("cy_ge", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedAscending) } ?? .null }
         db.add(function: DatabaseFunction("cy_sortkey", argumentCount: 1, pure: true) { a in
             Data(v(a[0]).sortKey)
         })

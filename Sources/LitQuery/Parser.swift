@@ -323,10 +323,8 @@ struct Parser {
         var rightArrow = false
         if accept(">") { rightArrow = true }
         let range = TextRange(start: start, end: previousEnd)
-        if leftArrow && rightArrow {
-            throw QueryError.syntax("InvalidRelationshipPattern", "a relationship cannot point both ways", at: range)
-        }
-        let direction: RelPattern.Direction = leftArrow ? .incoming : rightArrow ? .outgoing : .both
+        // `<-->` means either direction, like `--`.
+        let direction: RelPattern.Direction = leftArrow == rightArrow ? .both : leftArrow ? .incoming : .outgoing
         return RelPattern(variable: variable, types: types, properties: props, direction: direction,
                           length: length.map { (min: $0.0, max: $0.1) }, range: range)
     }

@@ -71,6 +71,9 @@ final class SQLGenerator {
     var ctes: [String] = []
     var stages: [Stage] = []
     var counter = 0
+    /// While compiling ORDER BY/WHERE over an aggregating or DISTINCT projection: projected
+    /// expressions (by structure) → their SQL.
+    var substitutions: [String: String] = [:]
 
     /// Depth bound for an unbounded variable-length relationship.
     static let unboundedDepth = 25
@@ -162,8 +165,7 @@ final class SQLGenerator {
             case let .unwind(e, alias, _, _):
                 pipe = try compileUnwind(e, alias: alias, pipe)
             case let .with(projection, cond, _):
-                pipe = try compileProjection(projection, pipe, final: false).0
-                if let cond { pipe = try compileFilter(cond, pipe) }
+                pipe = try compileProjection(projection, pipe, final: false, where: cond).0
             case let .ret(projection, _):
                 let (_, sql, cols) = try compileProjection(projection, pipe, final: true)
                 return (sql, cols)
@@ -214,7 +216,8 @@ final class SQLGenerator {
         var from: String
         let conds = ps.conditions.isEmpty ? ["1"] : ps.conditions
         if optional {
-            let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)" : "(" + ps.tables.joined(separator: " JOIN ") + ")"
+            let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)"
+                : ps.tables.count == 1 ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
             from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
             out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
         } else {
@@ -464,7 +467,7 @@ final class SQLGenerator {
 
     // MARK: - WITH / RETURN
 
-    func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool) throws -> (Pipeline, String?, [String]) {
+    func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool, where cond: Expr? = nil) throws -> (Pipeline, String?, [String]) {
         let refs = pipe.refs()
         var items: [(name: String, expr: Expr?, sql: String, kind: StaticType)] = []
         if p.star {
@@ -479,24 +482,33 @@ final class SQLGenerator {
             items.append((item.name, item.expr, sql, kind))
             if binder.containsAggregate(item.expr) { aggregating = true }
         }
-        // ORDER BY sees the projected names (as their expressions) and the old variables.
-        var orderRefs = (aggregating || p.distinct) ? [:] : refs
+        // ORDER BY and WITH's WHERE see the projected names (as their expressions), projected
+        // expressions (when aggregating or DISTINCT) and the old variables.
+        var orderRefs = refs
         for item in items { orderRefs[item.name] = VarRef(sql: item.sql, kind: item.kind) }
+        if aggregating || p.distinct {
+            for item in items { if let e = item.expr { substitutions[Binder.key(e)] = item.sql } }
+        }
+        defer { substitutions = [:] }
         var orderColumns: [String] = []
         for s in p.orderBy { orderColumns.append(try expr(s.expr, orderRefs)) }
+        let whereSQL = try cond.map { try expr($0, (aggregating || p.distinct) ? orderRefs.filter { name, _ in items.contains { $0.name == name } } : orderRefs) }
+        substitutions = [:]
 
         let outColumns = final ? items.indices.map { "c\($0)" } : items.map { Self.column($0.name) }
         var select = zip(items, outColumns).map { "\($0.sql) AS \($1)" }
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
+        if let whereSQL { select.append("\(whereSQL) AS _w") }
         var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
         if let source = pipe.source { body += "\n  FROM \(source)" }
         if aggregating {
             let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map(\.sql)
             if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
         }
-        let needsWrap = !p.orderBy.isEmpty || p.skip != nil || p.limit != nil
-        if needsWrap {
-            var outer = "SELECT \(outColumns.isEmpty ? "1 AS _" : outColumns.joined(separator: ", ")) FROM (\(body))"
+        var visible = outColumns.isEmpty ? ["1 AS _"] : outColumns
+        if whereSQL != nil { visible.append("_w") }
+        if !p.orderBy.isEmpty || p.skip != nil || p.limit != nil {
+            var outer = "SELECT \(visible.joined(separator: ", ")) FROM (\(body))"
             if !p.orderBy.isEmpty {
                 outer += "\n  ORDER BY " + p.orderBy.enumerated().map { "cy_sortkey(_o\($0))\($1.descending ? " DESC" : "")" }.joined(separator: ", ")
             }
@@ -504,6 +516,9 @@ final class SQLGenerator {
             outer += "\n  LIMIT \(limit)"
             if let skip = p.skip { outer += " OFFSET max(0, cy_count_value(\(try expr(skip, [:]))))" }
             body = outer
+        }
+        if whereSQL != nil {
+            body = "SELECT \(outColumns.isEmpty ? "1 AS _" : outColumns.joined(separator: ", ")) FROM (\(body)) WHERE cy_true(_w)"
         }
         if final {
             return (pipe, body, items.map(\.name))
@@ -567,6 +582,12 @@ final class SQLGenerator {
     // MARK: - Expressions
 
     func expr(_ e: Expr, _ refs: [String: VarRef]) throws -> String {
+        if !substitutions.isEmpty, let s = substitutions[Binder.key(e)] { return s }
+        switch e.kind {
+        case .list, .map:
+            if let constant = constantValue(e) { return bind(constant) }
+        default: break
+        }
         switch e.kind {
         case .null: return "NULL"
         case .bool(let b): return bind(.bool(b))
@@ -683,6 +704,27 @@ final class SQLGenerator {
             addUniqueness(&ps)
             if let w = whereExpr { ps.conditions.append("cy_true(\(try expr(w, ps.refs)))") }
             return existsSQL(ps)
+        }
+    }
+
+    /// The value of an expression made only of literals and parameters (bound as one parameter).
+    func constantValue(_ e: Expr) -> CypherValue? {
+        switch e.kind {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .float(let f): return .float(f)
+        case .string(let s): return .string(s)
+        case .parameter(let name): return parameters[name]
+        case .list(let items):
+            var out: [CypherValue] = []
+            for item in items { guard let v = constantValue(item) else { return nil }; out.append(v) }
+            return .list(out)
+        case .map(let entries):
+            var out: [String: CypherValue] = [:]
+            for (k, v) in entries { guard let c = constantValue(v) else { return nil }; out[k] = c }
+            return .map(out)
+        default: return nil
         }
     }
 

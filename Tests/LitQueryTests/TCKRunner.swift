@@ -32,7 +32,7 @@ enum Gherkin {
         var inBackground = false
         var pendingTags: [String] = []
         var examplesOpen = false
-        let lines = text.components(separatedBy: "\n")
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         var i = 0
         func finish() {
             guard let c = current else { return }
