@@ -18,6 +18,9 @@ struct Binder {
     /// The variables a WITH's WHERE sees: the projection's, plus the old ones when it neither
     /// aggregates nor is DISTINCT.
     var lastWhereScope: Scope = [:]
+    var lastProjected: Set<String>?
+    var lastEverything: Scope = [:]
+    var lastAggregating = false
     /// Labels and property keys the graph holds, for "did you mean" suggestions (optional).
     var parameters: Set<String>? = nil
 
@@ -72,8 +75,12 @@ struct Binder {
                 scope = try bindProjection(projection, scope: scope, isWith: true, range: range)
                 if let cond {
                     try checkNoAggregate(cond, "WHERE")
-                    try expectBooleanish(cond, lastWhereScope)
-                    _ = try type(of: cond, lastWhereScope)
+                    if let projected = lastProjected {
+                        try checkOverProjection(cond, projected, lastWhereScope, lastEverything, aggregating: lastAggregating)
+                    } else {
+                        try expectBooleanish(cond, lastWhereScope)
+                        _ = try type(of: cond, lastWhereScope)
+                    }
                 }
                 if isLast && !isSubquery {
                     throw QueryError.syntax("InvalidClauseComposition", "a query cannot end with WITH", at: range)
@@ -206,9 +213,16 @@ struct Binder {
             }
         }
         if p.star { groupingVars.formUnion(scope.keys) }
+        // Inside an aggregating expression, the other parts must be grouping variables, their
+        // properties, or constants (not other projected expressions).
+        let simpleKeys = Set(p.items.filter { item in
+            if case .property(let b, _) = item.expr.kind, case .variable = b.kind { return true }
+            return false
+        }.map { exprKey($0.expr) })
+        _ = groupingKeys
         if aggregating {
             for item in p.items where containsAggregate(item.expr) {
-                try checkAggregateItem(item.expr, keys: Set(groupingKeys), vars: groupingVars)
+                try checkAggregateItem(item.expr, keys: simpleKeys, vars: groupingVars)
             }
         }
         // ORDER BY sees the projected names, and the old variables unless aggregating/distinct;
@@ -220,6 +234,11 @@ struct Binder {
         everything.merge(newScope) { _, new in new }
         for s in p.orderBy {
             if aggregating || p.distinct {
+                if aggregating, containsAggregate(s.expr), !isAggregateCall(s.expr) {
+                    var vars = groupingVars
+                    vars.formUnion(newScope.keys)
+                    try checkAggregateItem(s.expr, keys: simpleKeys, vars: vars)
+                }
                 try checkOverProjection(s.expr, projectedKeys, newScope, everything, aggregating: aggregating)
             } else {
                 if containsAggregate(s.expr) {
@@ -229,6 +248,9 @@ struct Binder {
             }
         }
         lastWhereScope = (aggregating || p.distinct) ? newScope : orderScope
+        lastProjected = (aggregating || p.distinct) ? projectedKeys : nil
+        lastEverything = everything
+        lastAggregating = aggregating
         for e in [p.skip, p.limit].compactMap({ $0 }) {
             try checkCount(e)
         }
@@ -246,6 +268,9 @@ struct Binder {
         case .countStar, .call where containsAggregate(e) && isAggregateCall(e):
             if !aggregating {
                 throw QueryError.syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", at: e.range)
+            }
+            if let v = freeVariables(e).first(where: { newScope[$0] == nil }) {
+                throw QueryError.syntax("UndefinedVariable", "'\(v)' is not projected, so ORDER BY cannot aggregate over it", at: e.range)
             }
             _ = try type(of: e, all)
         case .pattern, .exists:
@@ -394,7 +419,7 @@ struct Binder {
         case .index(let a, let b):
             let ta = try type(of: a, scope), tb = try type(of: b, scope)
             if ta == .list || ta == .relationshipList, [.string, .bool, .float, .map, .list].contains(tb) {
-                throw QueryError.syntax("InvalidArgumentType", "a list index must be an integer", at: b.range)
+                throw QueryError("TypeError", "InvalidArgumentType", "a list index must be an integer", at: b.range)
             }
             if [.int, .float, .bool, .string].contains(ta) {
                 throw QueryError("TypeError", "InvalidArgumentType", "cannot index a \(ta)", at: a.range)

@@ -170,7 +170,20 @@ final class SQLGenerator {
                 let (_, sql, cols) = try compileProjection(projection, pipe, final: true)
                 return (sql, cols)
             case let .create(patterns, _):
-                pipe = try compileCreate(patterns, pipe, isLast: clause.range == part.clauses.last!.range)
+                // Patterns whose properties read a variable created earlier in the same CREATE
+                // run as a CREATE of their own, after it.
+                var chunks: [[PatternPath]] = [[]]
+                var created: Set<String> = []
+                for p in patterns {
+                    let reads = (p.nodes.compactMap(\.properties) + p.rels.compactMap(\.properties)).flatMap { Binder().freeVariables($0) }
+                    if reads.contains(where: created.contains) { chunks.append([]); created = [] }
+                    chunks[chunks.count - 1].append(p)
+                    created.formUnion(p.nodes.compactMap(\.variable) + p.rels.compactMap(\.variable))
+                }
+                let isLastClause = clause.range == part.clauses.last!.range
+                for (i, chunk) in chunks.enumerated() {
+                    pipe = try compileCreate(chunk, pipe, isLast: isLastClause && i == chunks.count - 1)
+                }
             }
         }
         return (nil, [])
@@ -512,9 +525,9 @@ final class SQLGenerator {
             if !p.orderBy.isEmpty {
                 outer += "\n  ORDER BY " + p.orderBy.enumerated().map { "cy_sortkey(_o\($0))\($1.descending ? " DESC" : "")" }.joined(separator: ", ")
             }
-            let limit = try p.limit.map { "cy_count_value(\(try expr($0, [:])))" } ?? "-1"
+            let limit = try p.limit.map { "cy_count_value(\(try countExpr($0)))" } ?? "-1"
             outer += "\n  LIMIT \(limit)"
-            if let skip = p.skip { outer += " OFFSET max(0, cy_count_value(\(try expr(skip, [:]))))" }
+            if let skip = p.skip { outer += " OFFSET max(0, cy_count_value(\(try countExpr(skip))))" }
             body = outer
         }
         if whereSQL != nil {
@@ -528,6 +541,20 @@ final class SQLGenerator {
         for item in items { out.kinds[item.name] = item.kind }
         out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
         return (out, nil, [])
+    }
+
+    /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.
+    func countExpr(_ e: Expr) throws -> String {
+        if let v = constantValue(e) {
+            switch v {
+            case .int(let i) where i < 0:
+                throw QueryError.syntax("NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)", at: e.range)
+            case .int: break
+            default:
+                throw QueryError.syntax("InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)", at: e.range)
+            }
+        }
+        return try expr(e, [:])
     }
 
     // MARK: - CREATE
