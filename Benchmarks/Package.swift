@@ -3,6 +3,10 @@
 // `swift build` stays lean. Run from this folder: `swift package benchmark`.
 import Foundation
 import PackageDescription
+import struct Foundation.URL
+
+// SwiftPM names a path dependency after its folder, which differs between clones.
+let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let areas = ["AtomIngest", "BibTeXParse", "QueryEngine", "Linking", "Exports"]
 // SwiftPM names a path dependency after its folder (`litgraph`, or a worktree's name).
