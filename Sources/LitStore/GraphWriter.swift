@@ -24,7 +24,8 @@ public struct SourceFile: Sendable, Hashable {
 /// Interned node ids that outlive one file's session (one ingest run). Entries made in a session
 /// reach the cache only when its transaction commits.
 public final class InternCache: @unchecked Sendable {
-    var ids: [String: Int64] = [:]
+    /// label → interned value → node.
+    var ids: [String: [String: Int64]] = [:]
     /// Labels whose every node is in `ids`: a miss means the node does not exist yet.
     var complete: Set<String> = []
     public init() {}
@@ -37,7 +38,7 @@ extension GraphStore {
     ///     try store.writeSession(source: SourceFile(path: p, format: "atom")) { w in try w.upsert(r, into: w.resolve(r)) }
     public func writeSession<T>(source: SourceFile, cache: InternCache? = nil,
                                 _ body: (GraphWriter) throws -> T) throws -> T {
-        var committed: [String: Int64] = [:]
+        var committed: [String: [String: Int64]] = [:]
         let value: T = try write { db in
             // A larger page cache for bulk writes: index pages stay in memory across a file.
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -47,7 +48,9 @@ extension GraphStore {
             committed = writer.newInterned
             return value
         }
-        if let cache { cache.ids.merge(committed) { _, new in new } }
+        if let cache {
+            for (label, values) in committed { cache.ids[label, default: [:]].merge(values) { _, new in new } }
+        }
         return value
     }
 }
@@ -82,8 +85,8 @@ public final class GraphWriter {
     /// Set before the session ends to record the file's content hash on its Source node.
     public var sha256: String?
     let cache: InternCache?
-    var localInterned: [String: Int64] = [:]
-    var newInterned: [String: Int64] = [:]
+    /// label → value → node, for nodes interned in this session (merged into the cache on commit).
+    var newInterned: [String: [String: Int64]] = [:]
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
     /// Nodes given a provenance row in this session (interned nodes get one per file).
@@ -237,8 +240,7 @@ public final class GraphWriter {
     /// Used for Author (name), Category (id), Venue (name).
     public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
                        line: Int? = nil) throws -> Int64 {
-        let cacheKey = label + "\u{0}" + value
-        if let id = localInterned[cacheKey] ?? cache?.ids[cacheKey] {
+        if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] {
             try provenance(interned: id, line: line)
             return id
         }
@@ -258,8 +260,7 @@ public final class GraphWriter {
             p[key] = .string(value)
             id = try createNode(label: label, props: p)
         }
-        localInterned[cacheKey] = id
-        newInterned[cacheKey] = id
+        newInterned[label, default: [:]][value] = id
         try provenance(interned: id, line: line)
         return id
     }
@@ -274,7 +275,7 @@ public final class GraphWriter {
         while let row = try rows.next() {
             guard let name = row[1] as String? else { continue }
             // Descending ids: the oldest node of a name wins, as the lookup's ORDER BY does.
-            cache.ids[label + "\u{0}" + name] = row[0]
+            cache.ids[label, default: [:]][name] = row[0]
         }
         cache.complete.insert(label)
     }
