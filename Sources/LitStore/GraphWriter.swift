@@ -89,8 +89,6 @@ public final class GraphWriter {
     var newInterned: [String: [String: Int64]] = [:]
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
-    /// Nodes given a provenance row in this session (interned nodes get one per file).
-    var provenanced: Set<Int64> = []
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
 
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
@@ -237,31 +235,29 @@ public final class GraphWriter {
     // MARK: Interning
 
     /// The node with `label` whose property `key` equals `value`, created with `props` when missing.
-    /// Used for Author (name), Category (id), Venue (name).
+    /// Used for Author (name), Category (id), Venue (name). The file that creates the node gets its
+    /// provenance row; later mentions are recorded on the edges that point at it (`source`, `line`).
     public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
                        line: Int? = nil) throws -> Int64 {
-        if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] {
-            try provenance(interned: id, line: line)
-            return id
-        }
+        if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
         precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
-        try preload(label: label, key: key)
-        let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
-            + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
-        let id: Int64
-        if cache?.complete.contains(label) == true {
-            var p = props()
-            p[key] = .string(value)
-            id = try createNode(label: label, props: p)
-        } else if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
-            id = found
-        } else {
-            var p = props()
-            p[key] = .string(value)
-            id = try createNode(label: label, props: p)
+        if let cache, !cache.complete.contains(label) {
+            try preload(label: label, key: key)
+            if let id = cache.ids[label]?[value] { return id }
         }
+        if cache?.complete.contains(label) != true {
+            let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
+                + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
+            if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
+                newInterned[label, default: [:]][value] = found
+                return found
+            }
+        }
+        var p = props()
+        p[key] = .string(value)
+        let id = try createNode(label: label, props: p)
         newInterned[label, default: [:]][value] = id
-        try provenance(interned: id, line: line)
+        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
         return id
     }
 
@@ -280,10 +276,6 @@ public final class GraphWriter {
         cache.complete.insert(label)
     }
 
-    private func provenance(interned id: Int64, line: Int?) throws {
-        guard provenanced.insert(id).inserted else { return }
-        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
-    }
 
     // MARK: Full-text index
 
