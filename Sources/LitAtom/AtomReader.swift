@@ -412,7 +412,7 @@ private struct FeedWalker {
                                              at: span, notes: ["error id: \(id)"]))
             return
         }
-        guard let arxiv = ArxivID(id) else {
+        guard let arxiv = Self.fastArxivID(id) ?? ArxivID(id) else {
             result.diagnostics.append(.error("atom.bad-id", "entry id '\(id)' is not an arXiv identifier",
                                              at: span))
             return
@@ -429,6 +429,35 @@ private struct FeedWalker {
         if r.links["alternate"] == nil { r.links["alternate"] = id }
         result.entries += 1
         try onRecord(r)
+    }
+
+    /// The usual entry id, `http(s)://arxiv.org/abs/YYMM.NNNNNvV`, parsed without the general parser.
+    static func fastArxivID(_ id: String) -> ArxivID? {
+        var utf8 = Substring(id).utf8
+        for prefix in ["http://arxiv.org/abs/", "https://arxiv.org/abs/"] where id.hasPrefix(prefix) {
+            utf8 = utf8.dropFirst(prefix.utf8.count)
+        }
+        let bytes = Array(utf8)
+        // YYMM.NNNN or YYMM.NNNNN, then optional vN.
+        guard bytes.count >= 9, bytes[4] == UInt8(ascii: "."),
+              bytes[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        var i = 5
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        let digits = i - 5
+        guard digits == 4 || digits == 5 else { return nil }
+        let month = Int(bytes[2] - 0x30) * 10 + Int(bytes[3] - 0x30)
+        guard (1...12).contains(month) else { return nil }
+        var version: Int?
+        if i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "v"), i + 1 < bytes.count else { return nil }
+            var v = 0
+            for b in bytes[(i + 1)...] {
+                guard b >= 0x30, b <= 0x39, v < 100_000 else { return nil }
+                v = v * 10 + Int(b - 0x30)
+            }
+            version = v
+        }
+        return ArxivID(base: String(decoding: bytes[0..<i], as: UTF8.self), version: version)
     }
 
     /// `<link href rel title>`: keyed by title when it has one (`pdf`, `doi`), else by rel.
@@ -452,14 +481,17 @@ private struct FeedWalker {
     }
 
     /// The value of attribute `name` of the current element, read without copying the attribute list.
-    private func attribute(_ name: UnsafePointer<xmlChar>?) -> String? {
+    private mutating func attribute(_ name: UnsafePointer<xmlChar>?) -> String? {
         guard let name else { return nil }
         var found: String?
         if xmlTextReaderMoveToFirstAttribute(reader) == 1 {
             repeat {
                 if let local = xmlTextReaderConstLocalName(reader), local == name || xmlStrEqual(local, name) != 0,
                    let value = xmlTextReaderConstValue(reader) {
-                    found = String(cString: value).trimmingCharacters(in: .whitespacesAndNewlines)
+                    var bytes: [UInt8] = []
+                    var p = value
+                    while p.pointee != 0 { bytes.append(p.pointee); p += 1 }
+                    found = Self.normalised(&bytes)
                     break
                 }
             } while xmlTextReaderMoveToNextAttribute(reader) == 1
@@ -470,11 +502,17 @@ private struct FeedWalker {
 
     /// The collected text with runs of whitespace collapsed to one space and the ends trimmed.
     private mutating func normalisedText() -> String {
+        Self.normalised(&text)
+    }
+
+    /// `bytes` as a String with runs of XML whitespace collapsed to one space and the ends trimmed
+    /// (compacted in place).
+    static func normalised(_ bytes: inout [UInt8]) -> String {
         var out = 0
         var pendingSpace = false
-        let count = text.count
-        var i = 0
-        text.withUnsafeMutableBufferPointer { buf in
+        let count = bytes.count
+        bytes.withUnsafeMutableBufferPointer { buf in
+            var i = 0
             while i < count {
                 let c = buf[i]
                 if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
@@ -491,7 +529,6 @@ private struct FeedWalker {
                 i += 1
             }
         }
-        return String(decoding: text[0..<out], as: UTF8.self)
+        return String(decoding: bytes[0..<out], as: UTF8.self)
     }
 }
-

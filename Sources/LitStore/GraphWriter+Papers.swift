@@ -25,19 +25,37 @@ public enum Fingerprint {
 
     /// Lower case, diacritics folded, anything but letters and digits as single spaces.
     public static func normalise(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var space = false
-        for scalar in folded.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar) {
-                if space && !out.isEmpty { out += " " }
+        var ascii = true
+        for b in text.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            let isDigit = b >= 0x30 && b <= 0x39
+            let isUpper = b >= 0x41 && b <= 0x5A
+            let isLower = b >= 0x61 && b <= 0x7A
+            if isDigit || isUpper || isLower {
+                if space && !out.isEmpty { out.append(0x20) }
                 space = false
-                out.unicodeScalars.append(scalar)
+                out.append(isUpper ? b + 0x20 : b)
             } else {
                 space = true
             }
         }
-        return out.lowercased()
+        if ascii { return String(decoding: out, as: UTF8.self) }
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        var result = ""
+        space = false
+        for scalar in folded.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if space && !result.isEmpty { result += " " }
+                space = false
+                result.unicodeScalars.append(scalar)
+            } else {
+                space = true
+            }
+        }
+        return result.lowercased()
     }
 }
 
@@ -53,7 +71,7 @@ extension GraphWriter {
         }
         if let doi = record.doi, let node = try node(ident: "doi", doi), try compatible(node) { return node }
         if let key = record.bibKey, let node = try node(ident: "bibkey", key), try compatible(node) { return node }
-        if let fp = Fingerprint.make(record), let node = try node(ident: "fingerprint", fp), try compatible(node) {
+        if let fp = fingerprint(record), let node = try node(ident: "fingerprint", fp), try compatible(node) {
             return node
         }
         return nil
@@ -147,10 +165,17 @@ extension GraphWriter {
         return p
     }
 
+    /// Text fields longer than this are recorded in provenance as `true` (stated; the value is on
+    /// the node and in the full-text index) rather than copied.
+    static let provenanceTextLimit = 240
+
     /// What this source stated, for `provenance.fields`: the stated properties plus version, authors,
     /// categories, links and extra fields.
     static func provenanceFields(_ r: WorkRecord, _ stated: [String: JSONValue]) -> [String: JSONValue] {
         var f = stated
+        for (key, value) in stated {
+            if case .string(let text) = value, text.utf8.count > provenanceTextLimit { f[key] = .bool(true) }
+        }
         if let v = r.arxiv?.version { f["version"] = .int(v) }
         if let key = r.bibKey { f["key"] = .string(key) }
         if !r.authors.isEmpty { f["authors"] = .array(r.authors.map { .string($0.display) }) }
@@ -160,11 +185,22 @@ extension GraphWriter {
         return f
     }
 
+    /// The record's fingerprint, remembered for the record last asked about (resolve, then upsert).
+    private func fingerprint(_ r: WorkRecord) -> String? {
+        guard let title = r.title, let year = r.year, let first = r.authors.first else { return nil }
+        if let memo = fingerprintMemo, memo.title == title, memo.year == year, memo.author == first.display {
+            return memo.value
+        }
+        let value = Fingerprint.make(r)
+        fingerprintMemo = (title, year, first.display, value)
+        return value
+    }
+
     private func addIdents(_ r: WorkRecord, node: Int64) throws {
         if let arxiv = r.arxiv { try addIdent("arxiv", arxiv.base, node: node) }
         if let doi = r.doi { try addIdent("doi", doi, node: node) }
         if let key = r.bibKey { try addIdent("bibkey", key, node: node) }
-        if let fp = Fingerprint.make(r) { try addIdent("fingerprint", fp, node: node) }
+        if let fp = fingerprint(r) { try addIdent("fingerprint", fp, node: node) }
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.

@@ -25,6 +25,8 @@ public struct SourceFile: Sendable, Hashable {
 /// reach the cache only when its transaction commits.
 public final class InternCache: @unchecked Sendable {
     var ids: [String: Int64] = [:]
+    /// Labels whose every node is in `ids`: a miss means the node does not exist yet.
+    var complete: Set<String> = []
     public init() {}
 }
 
@@ -37,6 +39,8 @@ extension GraphStore {
                                 _ body: (GraphWriter) throws -> T) throws -> T {
         var committed: [String: Int64] = [:]
         let value: T = try write { db in
+            // A larger page cache for bulk writes: index pages stay in memory across a file.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             let writer = try GraphWriter(db: db, source: source, cache: cache)
             let value = try body(writer)
             try writer.finish()
@@ -84,6 +88,7 @@ public final class GraphWriter {
     let quotedSource: String
     /// Nodes given a provenance row in this session (interned nodes get one per file).
     var provenanced: Set<Int64> = []
+    var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
 
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
         self.db = db
@@ -130,19 +135,31 @@ public final class GraphWriter {
 
     // MARK: Generic graph writes
 
+    /// Runs a cached statement with arguments bound without re-validation (the hot path of ingest).
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        try statement.execute()
+    }
+
+    /// The first column of the first row of a cached query, as an id.
+    func fetchID(_ sql: String, _ arguments: StatementArguments) throws -> Int64? {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        return try Int64.fetchOne(statement)
+    }
+
     /// Creates a node with one label and its properties; returns its id.
     @discardableResult
     public func createNode(label: String, props: [String: JSONValue]) throws -> Int64 {
-        let insert = try db.cachedStatement(sql: "INSERT INTO node(props) VALUES (?)")
-        try insert.execute(arguments: [JSONValue.object(props).encoded])
+        try run("INSERT INTO node(props) VALUES (?)", [JSONValue.object(props).encoded])
         let id = db.lastInsertedRowID
         try addLabel(label, to: id)
         return id
     }
 
     public func addLabel(_ label: String, to node: Int64) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)")
-            .execute(arguments: [node, label])
+        try run("INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)", [node, label])
     }
 
     /// The property map of `node` (empty when the node does not exist).
@@ -153,27 +170,29 @@ public final class GraphWriter {
     }
 
     public func setProps(_ node: Int64, _ props: [String: JSONValue]) throws {
-        try db.cachedStatement(sql: "UPDATE node SET props = ? WHERE id = ?")
-            .execute(arguments: [JSONValue.object(props).encoded, node])
+        try run("UPDATE node SET props = ? WHERE id = ?", [JSONValue.object(props).encoded, node])
     }
 
     /// Adds a directed edge. `props` gets the evidence: `via`, `source` (this file) and `line` when given.
     @discardableResult
     public func addEdge(_ type: String, from src: Int64, to dst: Int64, props: [String: JSONValue] = [:],
                         via: String, line: Int?) throws -> Int64 {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(128)
         for key in props.keys.sorted() where key != "via" && key != "source" && key != "line" {
-            JSONValue.appendQuoted(key, to: &text)
-            text += ":"
-            props[key]!.encode(into: &text)
-            text += ","
+            JSONValue.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            props[key]!.encode(into: &bytes)
+            bytes.append(UInt8(ascii: ","))
         }
-        if let line { text += "\"line\":\(line)," }
-        text += "\"source\":" + quotedSource + ",\"via\":"
-        JSONValue.appendQuoted(via, to: &text)
-        text += "}"
-        let insert = try db.cachedStatement(sql: "INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
-        try insert.execute(arguments: [type, src, dst, text])
+        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        bytes.append(contentsOf: "\"source\":".utf8)
+        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: ",\"via\":".utf8)
+        JSONValue.appendQuoted(via, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        try run("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)", [type, src, dst, text])
         return db.lastInsertedRowID
     }
 
@@ -191,28 +210,25 @@ public final class GraphWriter {
 
     /// Deletes the edges of `type` leaving `src`.
     public func deleteEdges(_ type: String, from src: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM edge WHERE src = ? AND type = ?").execute(arguments: [src, type])
+        try run("DELETE FROM edge WHERE src = ? AND type = ?", [src, type])
     }
 
     /// The node an identifier names, if any.
     public func node(ident kind: String, _ value: String) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT node FROM ident WHERE kind = ? AND value = ?"),
-                           arguments: [kind, value])
+        try fetchID("SELECT node FROM ident WHERE kind = ? AND value = ?", [kind, value])
     }
 
     /// Records `kind:value` → `node` unless the identifier already names a node; returns the node it names.
     @discardableResult
     public func addIdent(_ kind: String, _ value: String, node: Int64) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
-            .execute(arguments: [kind, value, node])
+        try run("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)", [kind, value, node])
         if db.changesCount > 0 { return node }
         return try self.node(ident: kind, value) ?? node
     }
 
     /// Records that this file stated `fields` of `node` at `line`.
     public func addProvenance(node: Int64, line: Int?, fields: [String: JSONValue]) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [node, sourceNode, line, JSONValue.object(fields).encoded])
+        try run("INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)", [node, sourceNode, line, JSONValue.object(fields).encoded])
     }
 
     // MARK: Interning
@@ -226,11 +242,16 @@ public final class GraphWriter {
             try provenance(interned: id, line: line)
             return id
         }
+        precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
+        try preload(label: label, key: key)
         let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
             + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
-        precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
         let id: Int64
-        if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
+        if cache?.complete.contains(label) == true {
+            var p = props()
+            p[key] = .string(value)
+            id = try createNode(label: label, props: p)
+        } else if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
             id = found
         } else {
             var p = props()
@@ -243,10 +264,24 @@ public final class GraphWriter {
         return id
     }
 
+    /// Loads every node of `label` into the run's cache once, so that later misses need no lookup.
+    private func preload(label: String, key: String) throws {
+        guard let cache, !cache.complete.contains(label) else { return }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT n.id, json_extract(n.props, '$.\(key)') FROM node_label l JOIN node n ON n.id = l.node
+            WHERE l.label = ? ORDER BY n.id DESC
+            """, arguments: [label])
+        while let row = try rows.next() {
+            guard let name = row[1] as String? else { continue }
+            // Descending ids: the oldest node of a name wins, as the lookup's ORDER BY does.
+            cache.ids[label + "\u{0}" + name] = row[0]
+        }
+        cache.complete.insert(label)
+    }
+
     private func provenance(interned id: Int64, line: Int?) throws {
         guard provenanced.insert(id).inserted else { return }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
-            .execute(arguments: [id, sourceNode, line])
+        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
     }
 
     // MARK: Full-text index
@@ -254,9 +289,8 @@ public final class GraphWriter {
     /// Puts `node`'s title and abstract into `paper_fts` (rowid = node id), replacing what was there.
     public func indexText(node: Int64, title: String?, abstract: String?, replacing: Bool) throws {
         if replacing {
-            try db.cachedStatement(sql: "DELETE FROM paper_fts WHERE rowid = ?").execute(arguments: [node])
+            try run("DELETE FROM paper_fts WHERE rowid = ?", [node])
         }
-        try db.cachedStatement(sql: "INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
-            .execute(arguments: [node, title ?? "", abstract ?? ""])
+        try run("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", [node, title ?? "", abstract ?? ""])
     }
 }
