@@ -14,6 +14,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     ///
     ///     InputFormat.detect(prefix: Array("<?xml version=\"1.0\"?><feed …".utf8), path: "p.xml")  // .atom
     public static func detect(prefix: [UInt8], path: String) -> InputFormat {
+        // Binary files (databases, images, archives) hold NUL bytes; text formats never do.
+        if prefix.contains(0) { return .unknown }
         var text = String(decoding: prefix, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let trimmed = text.drop(while: { $0.isWhitespace })
