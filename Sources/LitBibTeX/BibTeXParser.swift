@@ -2,6 +2,11 @@
 // (what it skips, what ends a key or a name, where it reports errors) on raw bytes, never on
 // Characters, so a 60 MB file parses in well under a second. Never traps on input: every problem is
 // a BibTeXSyntaxError, and reading resumes at the next '@'.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Parses .bib bytes into a `BibTeXSyntaxTree`.
 ///
@@ -9,17 +14,15 @@
 ///     let db = BibTeXDatabase(tree)
 public enum BibTeXParser {
     public static func parse(_ source: BibTeXSource) -> BibTeXSyntaxTree {
-        var tree = BibTeXSyntaxTree(source: source)
-        let n = source.bytes.count
-        tree.items.reserveCapacity(n / 256 + 4)
-        tree.fields.reserveCapacity(n / 48 + 4)
-        tree.parts.reserveCapacity(n / 40 + 4)
         source.bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(b: buffer, tree: tree)
+            var scanner = Scanner(b: buffer, tree: BibTeXSyntaxTree(source: source))
+            let n = buffer.count
+            scanner.tree.items.reserveCapacity(n / 200 + 4)
+            scanner.tree.fields.reserveCapacity(n / 36 + 4)
+            scanner.tree.parts.reserveCapacity(n / 36 + 4)
             scanner.run()
-            tree = scanner.tree
+            return scanner.tree
         }
-        return tree
     }
 
     public static func parse(path: String, text: String) -> BibTeXSyntaxTree {
@@ -32,13 +35,14 @@ private let classWhite: UInt8 = 1
 private let classIllegalID: UInt8 = 2
 private let classDigit: UInt8 = 4
 
-private let charClass: [UInt8] = {
-    var t = [UInt8](repeating: 0, count: 256)
+nonisolated(unsafe) private let charClassTable: UnsafePointer<UInt8> = {
+    let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    t.initialize(repeating: 0, count: 256)
     for c in 0..<32 { t[c] |= classIllegalID }
     for c in [0x20, 0x09, 0x0A, 0x0D] { t[c] |= classWhite | classIllegalID }
     for c in Array("\"#%'(),={}".utf8) { t[Int(c)] |= classIllegalID }
     for c in Array("0123456789".utf8) { t[Int(c)] |= classDigit }
-    return t
+    return UnsafePointer(t)
 }()
 
 private let at: UInt8 = 0x40          // @
@@ -61,6 +65,7 @@ private struct Scanner {
     var tree: BibTeXSyntaxTree
     var p = 0
     let n: Int
+    let charClass = charClassTable
     /// The item being built.
     var item = BibTeXItem(kind: .junk, start: 0, end: 0)
 
@@ -82,7 +87,11 @@ private struct Scanner {
         var junkStart = 0
         while true {
             // Skip everything up to the next '@'.
-            while p < n && b[p] != at { p += 1 }
+            if p < n, let base = b.baseAddress, let found = memchr(base + p, Int32(at), n - p) {
+                p = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            } else {
+                p = n
+            }
             if p > junkStart {
                 tree.items.append(BibTeXItem(kind: .junk, start: Int32(junkStart), end: Int32(p)))
             }
@@ -293,10 +302,23 @@ private struct Scanner {
 
     /// A braced or quoted token; only braces nest, and a quoted token must be brace-balanced.
     mutating func scanBalanced(delimiter: UInt8) throws {
-        let open = p
+        let openOffset = p
         p += 1
         var depth = 0
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let open = ones &* UInt64(lbrace), shut = ones &* UInt64(rbrace), delim = ones &* UInt64(delimiter)
         while p < n {
+            // Eight bytes at a time while none of them is a brace or the delimiter.
+            while p + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                let a = w ^ open, c = w ^ shut, d = w ^ delim
+                let hit = ((a &- ones) & ~a) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
+                if hit & highs != 0 { break }
+                p += 8
+            }
+            if p >= n { break }
             let c = b[p]
             if depth == 0 {
                 if c == delimiter { p += 1; return }
@@ -308,6 +330,6 @@ private struct Scanner {
             }
             p += 1
         }
-        throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: open)
+        throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: openOffset)
     }
 }

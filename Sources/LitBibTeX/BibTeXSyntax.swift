@@ -3,6 +3,11 @@
 // Nothing is copied out of the input: every range points into `source.bytes`, so an untouched file
 // (or any untouched item) is written back byte for byte by slicing.
 import LitModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The bytes of a .bib file and how to decode them.
 public struct BibTeXSource: Sendable {
@@ -47,20 +52,19 @@ public struct BibTeXSource: Sendable {
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            // Fast path: pure ASCII.
-            var i = 0
+            // In chunks (so no copy of the whole file is made), each ending on a scalar boundary.
             let n = buffer.count
-            while i < n && buffer[i] < 0x80 { i += 1 }
-            if i == n { return true }
-            var iterator = UnsafeBufferPointer(rebasing: buffer[i...]).makeIterator()
-            var decoder = UTF8()
-            while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue: continue
-                case .emptyInput: return true
-                case .error: return false
+            var start = 0
+            while start < n {
+                var end = min(n, start + 1 << 16)
+                while end < n && end > start && buffer[end] & 0xC0 == 0x80 { end -= 1 }
+                if end == start { return false }
+                if String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self) == nil {
+                    return false
                 }
+                start = end
             }
+            return true
         }
     }
 
@@ -69,8 +73,20 @@ public struct BibTeXSource: Sendable {
         var starts: [Int32] = [0]
         starts.reserveCapacity(bytes.count / 40 + 1)
         bytes.withUnsafeBufferPointer { b in
-            var i = 0
+            guard let base = b.baseAddress else { return }
             let n = b.count
+            if memchr(base, 0x0D, n) == nil {
+                var p = base
+                var left = n
+                while left > 0, let found = memchr(p, 0x0A, left) {
+                    let next = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(Int32(base.distance(to: next)))
+                    left -= p.distance(to: next)
+                    p = next
+                }
+                return
+            }
+            var i = 0
             while i < n {
                 let c = b[i]
                 if c == 0x0A {
