@@ -31,6 +31,9 @@ public struct BibTeXEntry: Sendable, Hashable {
     public var inherited: [String] = []
     /// The lower-cased names of the @string macros its values use.
     public var macrosUsed: [String] = []
+    /// The @string definitions (name, exact text) it needs, dependencies first; filled when the
+    /// reader's `collectStrings` is set.
+    public var strings: [(name: String, text: String)] = []
 
     public init(type: String, key: String, fields: [(name: String, value: String)], item: Int = -1,
                 offset: Int = 0, line: Int = 0, hasError: Bool = false) {
@@ -79,12 +82,16 @@ public struct BibTeXReader {
     public private(set) var macros: [String: String] = bibtexMonthMacros
     /// Where each user macro was defined: name → item index.
     public private(set) var macroItems: [String: Int] = [:]
+    /// The user macros each macro's definition uses.
+    public private(set) var macroDependencies: [String: [String]] = [:]
     /// The concatenated @preamble values.
     public private(set) var preamble: String = ""
     /// Syntax errors, then what reading found (repeated keys, undefined macros, …).
     public private(set) var diagnostics: [Diagnostic] = []
     /// Apply crossref inheritance.
     public var crossref = true
+    /// Fill each entry's `strings` with the @string definitions it needs (for verbatim output).
+    public var collectStrings = false
 
     private var buffer: ValueBuffer
     private var names = NameInterner()
@@ -94,6 +101,20 @@ public struct BibTeXReader {
     public init(_ tree: BibTeXSyntaxTree) {
         self.tree = tree
         self.buffer = ValueBuffer(encoding: tree.source.encoding)
+    }
+
+    /// The @string definitions (name, exact text) an entry needs, dependencies first, in file order.
+    /// Call during or after `read` (it uses the macros defined so far).
+    public func strings(for entry: BibTeXEntry) -> [(name: String, text: String)] {
+        var needed = Set<String>()
+        var stack = entry.macrosUsed
+        while let name = stack.popLast() {
+            guard needed.insert(name).inserted else { continue }
+            stack += macroDependencies[name] ?? []
+        }
+        return needed.compactMap { name in macroItems[name].map { (name, $0) } }
+            .sorted { $0.1 < $1.1 }
+            .map { (name: $0.0, text: tree.text(of: tree.items[$0.1])) }
     }
 
     /// Positions for diagnostics (built on first use: most files have none).
@@ -144,6 +165,7 @@ public struct BibTeXReader {
                         if crossref, let target = entry["crossref"] {
                             inherit(&entry, from: target, parents: parents, order: index)
                         }
+                        if collectStrings && !entry.macrosUsed.isEmpty { entry.strings = strings(for: entry) }
                         try body(entry)
                     }
                 }
@@ -234,15 +256,16 @@ public struct BibTeXReader {
 
     private mutating func readCommand(_ item: BibTeXItem, index: Int, v: View,
                                       quiet: Bool = false) {
-        var unused: [String] = []
+        var used: [String] = []
         for field in v.fields[Int(item.firstField)..<Int(item.firstField + item.fieldCount)] where field.isComplete {
-            let value = expand(field, v: v, trim: false, used: &unused, quiet: quiet)
+            let value = expand(field, v: v, trim: false, used: &used, quiet: quiet)
             if item.kind == .preamble {
                 preamble += value
             } else {
                 let name = lowerASCII(v.bytes, Int(field.nameStart), Int(field.nameEnd))
                 macros[name] = value
                 macroItems[name] = index
+                macroDependencies[name] = used
             }
         }
     }

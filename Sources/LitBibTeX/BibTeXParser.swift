@@ -132,6 +132,15 @@ private struct Scanner {
         }
         if resume < p {
             let limit = Int32(resume)
+            // The error is past the next entry: a value ran on into it. Point at that value.
+            if item.error >= 0 {
+                for k in stride(from: tree.parts.count - 1, through: partMark, by: -1)
+                where tree.parts[k].start < limit && tree.parts[k].end > limit {
+                    tree.errors[Int(item.error)].pointAt = tree.parts[k].start
+                    tree.errors[Int(item.error)].runsOn = true
+                    break
+                }
+            }
             if item.keyEnd > limit { item.keyStart = -1; item.keyEnd = -1 }
             while tree.fields.count > fieldMark && tree.fields[tree.fields.count - 1].nameStart >= limit {
                 tree.fields.removeLast()

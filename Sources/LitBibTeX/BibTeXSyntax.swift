@@ -222,6 +222,8 @@ public struct BibTeXSyntaxError: Sendable, Hashable {
     public var offset: Int32
     /// Where the user should look (e.g. the opening brace of an unterminated value).
     public var pointAt: Int32
+    /// Set when the error lies past the next entry's '@': the value at `pointAt` ran on into it.
+    public var runsOn = false
 
     /// The message exactly as bibtex prints it before `---line N of file …`.
     public var bibtexMessage: String {
@@ -239,6 +241,7 @@ public struct BibTeXSyntaxError: Sendable, Hashable {
 
     /// Our wording, with bibtex's as a note.
     public var message: String {
+        if runsOn { return "this value runs on into the next entry (a missing '}' or '\"'?)" }
         switch kind {
         case .illegalEndOfDatabase: return "unexpected end of file inside this item (unterminated value or missing closing delimiter)"
         case .expectedOpening: return "expected '{' or '(' after the entry type"

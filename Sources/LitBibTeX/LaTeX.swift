@@ -33,6 +33,15 @@ public enum LaTeX {
         "thinspace": " ", "textsuperscript": "", "textsubscript": "",
     ]
 
+    /// Greek letter commands → letters (`\alpha` → α), for `$\alpha$` alone.
+    static let greek: [String: String] = [
+        "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
+        "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
+        "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+        "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+        "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    ]
+
     /// Decodes LaTeX to display text: `Schr{\"o}dinger --- {\ss}` → `Schrödinger — ß`.
     public static func decode(_ raw: String) -> String {
         // Fast path: nothing LaTeX-like in the value.
@@ -108,6 +117,12 @@ public enum LaTeX {
                 if s[i] == "\\" { i += 2; continue }
                 if s[i] == "$" {
                     i += (double && peek(1) == "$") ? 2 : 1
+                    // `$\alpha$` alone is the letter.
+                    let inner = String(String.UnicodeScalarView(s[(start + 1)..<(i - 1)]))
+                    if !double, inner.hasPrefix("\\"), let letter = LaTeX.greek[String(inner.dropFirst())] {
+                        out.append(contentsOf: letter.unicodeScalars)
+                        return
+                    }
                     for k in start..<min(i, s.count) { out.append(s[k]) }
                     return
                 }
