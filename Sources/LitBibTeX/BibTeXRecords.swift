@@ -77,6 +77,13 @@ extension BibTeXEntry {
         return nil
     }
 
+    /// DBLP tells homonyms apart with a number after the name (`Qian Li 0004`): not part of the name.
+    static func withoutHomonymNumbers(_ authors: String) -> String {
+        guard authors.contains(where: \.isNumber) else { return authors }
+        return authors.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
+                                            options: .regularExpression)
+    }
+
     /// The record entity resolution works with.
     public func workRecord() -> WorkRecord {
         var r = WorkRecord(via: "bibtex", line: line)
@@ -91,7 +98,7 @@ extension BibTeXEntry {
         r.title = self["title"].map(LaTeX.decode)
         r.abstract = self["abstract"].map(LaTeX.decode)
         if let authors = self["author"] {
-            r.authors = BibTeXNames.split(authors).names.map(\.personName)
+            r.authors = BibTeXNames.split(Self.withoutHomonymNumbers(authors)).names.map(\.personName)
         }
         r.year = yearNumber
         r.month = monthNumber

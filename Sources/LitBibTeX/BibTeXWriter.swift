@@ -92,6 +92,7 @@ public enum BibTeXWriter {
         let v = value.lowercased().trimmingCharacters(in: .whitespaces)
         if let n = Int(v), (1...12).contains(n) { return String(months[n - 1].prefix(3)) }
         if let i = months.firstIndex(of: v) { return String(months[i].prefix(3)) }
+        if v.count == 3, months.contains(where: { $0.hasPrefix(v) }) { return v }
         return nil
     }
 
@@ -209,10 +210,13 @@ public enum BibTeXWriter {
         var inMath = false
         func flush() {
             guard !word.isEmpty else { return }
-            let letters = word.filter(\.isLetter)
-            let uppers = letters.filter(\.isUppercase).count
-            let mixed = letters.dropFirst().contains(where: \.isUppercase)
-            if !word.contains("\\") && (uppers >= 2 || mixed) {
+            // Per hyphen/slash segment: an acronym or a capital after the first letter (`Multi-Modal`
+            // is title case, `BLIP-2` and `ViT-B/16` are not).
+            let segments = word.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+            let protect = segments.contains { segment in
+                segment.filter(\.isLetter).dropFirst().contains(where: \.isUppercase)
+            }
+            if !word.contains("\\") && protect {
                 out += "{\(word)}"
             } else {
                 out += word
@@ -220,7 +224,8 @@ public enum BibTeXWriter {
             word = ""
         }
         for ch in title {
-            if depth == 0 && !inMath && (ch.isLetter || ch.isNumber || ch == "-" || ch == "\\") {
+            if depth == 0 && !inMath && (ch.isLetter || ch.isNumber || ch == "-" || ch == "\\"
+                                         || ((ch == "." || ch == "/") && !word.isEmpty)) {
                 word.append(ch)
                 continue
             }

@@ -11,6 +11,8 @@ struct Litgraph: ParsableCommand {
             Ingest.self,
             Stats.self,
             Show.self,
+            Export.self,
+            DuplicatesCommand.self,
         ]
     )
 }

@@ -107,10 +107,17 @@ struct WriterTests {
         #expect(BibTeXWriter.protectTitle("Probing CLIP and LLaVA with BLIP-2 on ImageNet")
                 == "Probing {CLIP} and {LLaVA} with {BLIP-2} on {ImageNet}")
         #expect(BibTeXWriter.protectTitle("An $\\ell_1$ Penalty for {DiT}") == "An $\\ell_1$ Penalty for {DiT}")
+        #expect(BibTeXWriter.protectTitle("Logit Lens for LLaVA-1.5 and ViT-B/16.") == "Logit Lens for {LLaVA-1.5} and {ViT-B/16.}")
         var record = WorkRecord(via: "atom", line: 1)
         record.title = "A Survey on Mechanistic Interpretability for Multi-Modal Foundation Models"
         record.year = 2025
         record.authors = [PersonName(display: "Zihao Lin", family: "Lin", given: "Zihao")]
+        record.month = 2
+        record.arxiv = ArxivID("2502.17516v1")
+        let written = BibTeXWriter.write(record, key: "lin2025survey")
+        #expect(written.contains("month         = feb,"), "\(written)")
+        #expect(written.contains("eprint        = {2502.17516},"))
+        #expect(written.contains("title         = {A Survey on Mechanistic Interpretability for Multi-Modal Foundation Models}"))
         #expect(BibTeXWriter.baseKey(for: record) == "lin2025survey")
         #expect(BibTeXWriter.uniqueKeys(["lin2025survey", "lin2025survey", "x", "lin2025survey"])
                 == ["lin2025survey", "lin2025surveya", "x", "lin2025surveyb"])
