@@ -48,6 +48,7 @@ public struct IngestSummary: Sendable, Equatable {
     public var papersUpdated = 0
     public var papersUnchanged = 0
     public var entriesSkipped = 0
+    public var citations = 0
     public var errors = 0
     public var warnings = 0
     public var bytes: Int64 = 0
@@ -59,6 +60,7 @@ public struct IngestSummary: Sendable, Equatable {
         var text = "\(files) file\(files == 1 ? "" : "s"): \(papersNew) paper\(papersNew == 1 ? "" : "s") new, "
             + "\(papersUpdated) updated, \(papersUnchanged) unchanged"
         if entriesSkipped > 0 { text += ", \(entriesSkipped) skipped" }
+        if citations > 0 { text += ", \(citations) citation\(citations == 1 ? "" : "s")" }
         if skippedFiles > 0 { text += "; \(skippedFiles) other file\(skippedFiles == 1 ? "" : "s") skipped" }
         text += "; \(errors) error\(errors == 1 ? "" : "s")"
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
@@ -84,8 +86,10 @@ public final class Ingestor {
     /// Called now and then with the run's progress (on the ingesting thread).
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
-    public private(set) var summary = IngestSummary()
-    private let cache = InternCache()
+    public internal(set) var summary = IngestSummary()
+    let cache = InternCache()
+    /// With a .bib input: the paper (key, arXiv id or DOI) that cites every entry of it.
+    public var citedBy: String?
 
     public init(store: GraphStore) {
         self.store = store
@@ -152,7 +156,7 @@ public final class Ingestor {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    private func report(_ diagnostic: Diagnostic) {
+    func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
         switch diagnostic.severity {
         case .error: summary.errors += 1
@@ -173,7 +177,11 @@ public final class Ingestor {
         switch format {
         case .atom:
             ingestAtom(input, before: done, total: total)
-        case .bibtex, .citations, .taxonomy:
+        case .bibtex:
+            ingestBibTeX(input, before: done, total: total)
+        case .citations:
+            ingestCitations(input, before: done, total: total)
+        case .taxonomy:
             // Readers for these formats plug in here.
             report(.error("ingest.unsupported", "\(format.rawValue) input is not supported by this build: '\(input.path)'",
                           at: SourceSpan(file: input.path, line: 1, column: 1)))

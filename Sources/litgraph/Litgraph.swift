@@ -12,6 +12,8 @@ struct Litgraph: ParsableCommand {
             Stats.self,
             Show.self,
             Query.self,
+            Export.self,
+            DuplicatesCommand.self,
         ]
     )
 }
