@@ -49,6 +49,9 @@ public struct IngestSummary: Sendable, Equatable {
     public var errors = 0
     public var warnings = 0
     public var bytes: Int64 = 0
+    /// Taxonomy files stored in this run, and what the last link did.
+    public var taxonomies = 0
+    public var link: LinkSummary?
 
     public init() {}
 
@@ -61,6 +64,7 @@ public struct IngestSummary: Sendable, Equatable {
         text += "; \(errors) error\(errors == 1 ? "" : "s")"
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if failedFiles > 0 { text += " (\(failedFiles) file\(failedFiles == 1 ? "" : "s") not stored)" }
+        if let link { text += "\nlinked: " + link.line }
         return text
     }
 }
@@ -82,7 +86,7 @@ public final class Ingestor {
     /// Called now and then with the run's progress (on the ingesting thread).
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
-    public private(set) var summary = IngestSummary()
+    public internal(set) var summary = IngestSummary()
     private let cache = InternCache()
 
     public init(store: GraphStore) {
@@ -101,7 +105,7 @@ public final class Ingestor {
     /// Returns the summary; `diagnostics` holds what went wrong.
     @discardableResult
     public func ingest(paths: [String]) -> IngestSummary {
-        let inputs = expand(paths)
+        let inputs = Self.taxonomiesLast(expand(paths))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
         var done: Int64 = 0
         for input in inputs {
@@ -110,6 +114,7 @@ public final class Ingestor {
             onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
                                        papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
         }
+        relinkAfterRun()
         return summary
     }
 
@@ -150,7 +155,7 @@ public final class Ingestor {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    private func report(_ diagnostic: Diagnostic) {
+    func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
         switch diagnostic.severity {
         case .error: summary.errors += 1
@@ -171,7 +176,9 @@ public final class Ingestor {
         switch format {
         case .atom:
             ingestAtom(input, before: done, total: total)
-        case .bibtex, .citations, .taxonomy:
+        case .taxonomy:
+            ingestTaxonomy(input)
+        case .bibtex, .citations:
             // Readers for these formats plug in here.
             report(.error("ingest.unsupported", "\(format.rawValue) input is not supported by this build: '\(input.path)'",
                           at: SourceSpan(file: input.path, line: 1, column: 1)))
