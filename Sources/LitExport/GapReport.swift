@@ -80,9 +80,9 @@ public struct GapReport: Codable, Sendable, Equatable {
         public var modelClass: String
         /// Papers in this cell.
         public var papers: Int
-        /// Distinct papers using the method on other (leaf) model classes.
+        /// Distinct papers using the method on model classes unrelated to this one.
         public var papersElsewhere: Int
-        /// Other leaf model classes where the method has at least `established` papers.
+        /// Model classes unrelated to this one where the method has at least `established` papers, most first.
         public var establishedOn: [String]
         /// Papers studying the model class with any method.
         public var classPapers: Int
@@ -219,25 +219,29 @@ public struct GapReportBuilder: Sendable {
         }
         let matrix = methods.map { m in classes.map { c in cell[m.id]?[c.id]?.count ?? 0 } }
 
-        // Transfer opportunities: leaf × leaf cells that are empty or thin while the method is
-        // established on other leaf classes.
-        let leafClasses = classes.filter(\.leaf)
+        // Transfer opportunities: cells of leaf methods × model classes (all but umbrella roots) that
+        // are empty or thin while the method is established on classes unrelated to the cell's class.
+        let candidateClasses = classes.filter { $0.leaf || $0.depth > 0 }
+        let related = Dictionary(classes.map { c in
+            (c.id, Set(classAncestors[c.id] ?? [c.id]).union(classFamily[c.id] ?? [c.id]))
+        }, uniquingKeysWith: { a, _ in a })
         var opportunities: [GapReport.Opportunity] = []
         for m in methods where m.leaf {
-            for c in leafClasses {
+            for c in candidateClasses {
                 let here = cell[m.id]?[c.id] ?? []
                 guard here.count <= thin else { continue }
                 var elsewhere = Set<Int64>()
-                var establishedOn: [String] = []
-                for other in leafClasses where other.id != c.id {
+                var establishedOn: [(String, Int)] = []
+                for other in candidateClasses where !(related[c.id] ?? []).contains(other.id) {
                     let papers = cell[m.id]?[other.id] ?? []
                     elsewhere.formUnion(papers)
-                    if papers.count >= established { establishedOn.append(other.id) }
+                    if papers.count >= established { establishedOn.append((other.id, papers.count)) }
                 }
                 elsewhere.subtract(here)
                 guard !establishedOn.isEmpty else { continue }
+                establishedOn.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
                 opportunities.append(.init(method: m.id, modelClass: c.id, papers: here.count,
-                                           papersElsewhere: elsewhere.count, establishedOn: establishedOn,
+                                           papersElsewhere: elsewhere.count, establishedOn: establishedOn.map(\.0),
                                            classPapers: classPapers[c.id]?.count ?? 0))
             }
         }
@@ -259,11 +263,11 @@ public struct GapReportBuilder: Sendable {
                          status: papers.isEmpty ? "open" : "addressed", papers: papers)
         }
 
-        // Papers per leaf cell per year.
+        // Papers per cell (leaf methods × model classes but umbrella roots) per year.
         let years = Array(Set(paperYear.values)).sorted()
         var timeline: [GapReport.YearRow] = []
         for m in methods where m.leaf {
-            for c in leafClasses {
+            for c in candidateClasses {
                 let papers = cell[m.id]?[c.id] ?? []
                 guard !papers.isEmpty else { continue }
                 var counts = Array(repeating: 0, count: years.count)

@@ -69,10 +69,11 @@ public enum GapReportWriter {
         let methodIndex = Dictionary(zip(report.methods.map(\.id), report.methods.indices).map { ($0.0, $0.1) },
                                      uniquingKeysWith: { a, _ in a })
         return report.opportunities.map { o in
-            let on = o.establishedOn.map { c -> String in
+            var on = o.establishedOn.prefix(3).map { c -> String in
                 let n = methodIndex[o.method].flatMap { i in classCounts[c].map { report.matrix[i][$0] } } ?? 0
                 return "\(c) (\(n))"
             }.joined(separator: ", ")
+            if o.establishedOn.count > 3 { on += ", +\(o.establishedOn.count - 3) more" }
             return [o.method, o.modelClass, String(o.papers), String(o.papersElsewhere), on, String(o.classPapers)]
         }
     }
@@ -85,6 +86,9 @@ public enum GapReportWriter {
              g.papers.map { "\($0.handle) (\($0.year.map(String.init) ?? "?"))" }.joined(separator: ", ")]
         }
     }
+
+    /// Papers listed under each gap in the table, Markdown and LaTeX (CSV and JSON list all).
+    static let listed = 10
 
     static let gapHeader = ["gap", "status", "papers", "concerns", "papers addressing it (newest first)"]
 
@@ -141,9 +145,10 @@ public enum GapReportWriter {
         for g in r.gaps {
             out += "\(g.status == "open" ? "OPEN     " : "addressed") \(g.id): \(g.name)\n"
             if !g.concerns.isEmpty { out += "          concerns: \(g.concerns.joined(separator: ", "))\n" }
-            for p in g.papers {
+            for p in g.papers.prefix(listed) {
                 out += "          \(p.year.map(String.init) ?? "    ")  \(p.handle)  \(p.title ?? "")\n"
             }
+            if g.papers.count > listed { out += "          … and \(g.papers.count - listed) more (all in --format json or csv)\n" }
         }
         out += "\nPapers per cell per year\n\n"
         if r.timeline.isEmpty {
@@ -183,9 +188,10 @@ public enum GapReportWriter {
             out += "- **\(markdownEscape(g.name))** (`\(g.id)`): \(g.status)"
             if !g.concerns.isEmpty { out += "; concerns " + g.concerns.map { "`\($0)`" }.joined(separator: ", ") }
             out += "\n"
-            for p in g.papers {
+            for p in g.papers.prefix(listed) {
                 out += "  - \(p.year.map(String.init) ?? "n.d.") `\(p.handle)` \(markdownEscape(p.title ?? ""))\n"
             }
+            if g.papers.count > listed { out += "  - … and \(g.papers.count - listed) more\n" }
         }
         out += "\n## Papers per cell per year\n\n"
         out += r.timeline.isEmpty ? "None.\n" : markdownTable(timelineHeader(r), timelineRows(r), rightAligned: Set(2..<(r.years.count + 3)))
@@ -268,7 +274,8 @@ public enum GapReportWriter {
         out += "% Gaps named by the taxonomy, with the papers addressing them (newest first).\n"
         out += "\\begin{tabular}{llp{0.5\\linewidth}}\n\\toprule\nGap & Status & Papers \\\\\n\\midrule\n"
         for g in r.gaps {
-            let papers = g.papers.map { "\\texttt{\(latexEscape($0.handle))} (\($0.year.map(String.init) ?? "n.d."))" }
+            var papers = g.papers.prefix(listed).map { "\\texttt{\(latexEscape($0.handle))} (\($0.year.map(String.init) ?? "n.d."))" }
+            if g.papers.count > listed { papers.append("and \(g.papers.count - listed) more") }
             out += "\(latexEscape(g.name)) & \(g.status) & \(papers.isEmpty ? "--" : papers.joined(separator: ", ")) \\\\\n"
         }
         out += "\\bottomrule\n\\end{tabular}\n\n"

@@ -11,6 +11,9 @@ struct Litgraph: ParsableCommand {
             Ingest.self,
             Stats.self,
             Show.self,
+            Link.self,
+            Explain.self,
+            Gaps.self,
         ]
     )
 }
