@@ -80,17 +80,8 @@ public enum GapReportWriter {
 
     static let opportunityHeader = ["method", "model class", "papers here", "papers elsewhere", "established on (papers)", "class papers"]
 
-    static func gapRows(_ report: GapReport) -> [[String]] {
-        report.gaps.map { g in
-            [g.id, g.status, String(g.papers.count), g.concerns.joined(separator: ", "),
-             g.papers.map { "\($0.handle) (\($0.year.map(String.init) ?? "?"))" }.joined(separator: ", ")]
-        }
-    }
-
     /// Papers listed under each gap in the table, Markdown and LaTeX (CSV and JSON list all).
     static let listed = 10
-
-    static let gapHeader = ["gap", "status", "papers", "concerns", "papers addressing it (newest first)"]
 
     static func timelineHeader(_ report: GapReport) -> [String] {
         ["method", "model class"] + report.years.map(String.init) + ["total"]
