@@ -155,6 +155,7 @@ public enum GapReportWriter {
     static func markdownEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
             .replacingOccurrences(of: "*", with: "\\*").replacingOccurrences(of: "_", with: "\\_")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "`", with: "\\`")
     }
 
     static func markdownTable(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
@@ -237,6 +238,7 @@ public enum GapReportWriter {
             case "^": out += "\\textasciicircum{}"
             case "<": out += "\\textless{}"
             case ">": out += "\\textgreater{}"
+            case "|": out += "\\textbar{}"
             default: out.append(ch)
             }
         }
