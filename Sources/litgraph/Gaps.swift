@@ -48,6 +48,11 @@ struct Gaps: ParsableCommand {
     }
 
     func run() throws {
+        print(try output(), terminator: "")
+    }
+
+    /// The report (or the cell's papers) as text in the chosen format.
+    func output() throws -> String {
         let builder: GapReportBuilder
         do {
             let store = try GraphStore(path: database.path, readonly: FileManager.default.fileExists(atPath: database.path))
@@ -71,11 +76,9 @@ struct Gaps: ParsableCommand {
                 }
                 throw ExitCode(1)
             }
-            print(GapReportWriter.writeCell(method: parts[0], modelClass: parts[1], papers: papers, format: format.report),
-                  terminator: "")
-            return
+            return GapReportWriter.writeCell(method: parts[0], modelClass: parts[1], papers: papers, format: format.report)
         }
         let report = builder.report(thin: thin, established: established, top: top)
-        print(GapReportWriter.write(report, format: format.report), terminator: "")
+        return GapReportWriter.write(report, format: format.report)
     }
 }

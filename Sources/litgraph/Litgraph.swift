@@ -14,6 +14,7 @@ struct Litgraph: ParsableCommand {
             Link.self,
             Explain.self,
             Gaps.self,
+            Demo.self,
         ]
     )
 }
