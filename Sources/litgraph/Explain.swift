@@ -60,7 +60,7 @@ struct Explain: ParsableCommand {
     static func text(id: String, title: String?, links: [LinkView]) -> String {
         var out = "\(id)\(title.map { ": \($0)" } ?? "")\n"
         if links.isEmpty { return out + "  no links to the taxonomy\n" }
-        let width = links.map { $0.type.count + $0.id.count + 5 }.max() ?? 0
+        let width = (links.map { $0.type.count + 1 + $0.id.count }.max() ?? 0) + 2
         for link in links {
             let head = "\(link.type) \(link.id)"
             out += "  " + head + String(repeating: " ", count: max(1, width - head.count)) + evidence(link) + "\n"
