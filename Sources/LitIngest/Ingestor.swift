@@ -29,7 +29,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         if ext == "tsv" { return .citations }
         let lines = text.split(separator: "\n", maxSplits: 5).dropLast(text.count >= prefix.count ? 1 : 0)
         if !lines.isEmpty, lines.allSatisfy({ $0.contains("\t") }) { return .citations }
-        if text.range(of: #"(?m)^(methods|model_classes|applications|gaps|assignments)\s*:"#,
+        if text.range(of: #"(?m)^(taxonomy|methods|model_classes|applications|gaps|papers)\s*:"#,
                       options: .regularExpression) != nil {
             return .taxonomy
         }

@@ -194,6 +194,12 @@ let linkingPapers: [(String, String, Int, String, String)] = [
         #expect(try t.links("2401.00002") == ["STUDIES diffusion curated", "USES_METHOD probing lexicon"])
     }
 
+    @Test func formatDetectionRecognisesTaxonomies() {
+        #expect(InputFormat.detect(prefix: Array("# a field\ntaxonomy: x\nmethods:\n".utf8), path: "field.txt") == .taxonomy)
+        #expect(InputFormat.detect(prefix: Array(linkingTaxonomy.utf8), path: "taxonomy") == .taxonomy)
+        #expect(InputFormat.detect(prefix: Array("methods: []\n".utf8), path: "t.yml") == .taxonomy)
+    }
+
     @Test func brokenTaxonomyStoresNothing() throws {
         let t = try TemporaryStore()
         let path = try t.file("broken.yaml", linkingTaxonomy.replacingOccurrences(of: "parent: interpretability\n    phrases: [sparse", with: "parent: interpretabilty\n    phrases: [sparse"))
