@@ -129,8 +129,8 @@ private final class ErrorSink {
         message = message.trimmingCharacters(in: .whitespacesAndNewlines)
         let span = SourceSpan(file: file, line: max(1, Int(error.line)), column: max(1, Int(error.int2)))
         let severity: Diagnostic.Severity = level >= XML_ERR_ERROR.rawValue ? .error : .warning
-        // libxml2 repeats the fatal error for every later read; one per position is enough.
-        if let last = diagnostics.last, last.span == span, last.message == "malformed XML: \(message)" { return }
+        // The first error stops the read; what libxml2 reports after it is a cascade from the same fault.
+        if failed { return }
         diagnostics.append(Diagnostic(severity, id: "atom.xml", "malformed XML: \(message)", at: span))
     }
 

@@ -127,4 +127,21 @@ extension GraphStore {
     public func count(edgeType: String) throws -> Int {
         try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM edge WHERE type = ?", arguments: [edgeType]) ?? 0 }
     }
+
+    /// Every value of identifier `kind` (`arxiv`, `doi`, `bibkey`, `fingerprint`, `taxonomy`), sorted.
+    public func identValues(kind: String) throws -> [String] {
+        try read { try String.fetchAll($0, sql: "SELECT value FROM ident WHERE kind = ? ORDER BY value", arguments: [kind]) }
+    }
+
+    /// Papers whose title or abstract match an FTS5 query, best first.
+    public func searchPapers(_ query: String, limit: Int = 100) throws -> [Int64] {
+        do {
+            return try read {
+                try Int64.fetchAll($0, sql: "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? ORDER BY rank LIMIT ?",
+                                   arguments: [query, limit])
+            }
+        } catch let error as DatabaseError {
+            throw Diagnostic.error("store.search", "bad search '\(query)': \(error.message ?? "\(error)")")
+        }
+    }
 }
