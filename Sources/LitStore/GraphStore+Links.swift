@@ -140,6 +140,15 @@ public struct TaxonomyNodeView: Sendable, Equatable {
     public var description: String?
     /// Parent entry id (SPECIALISES target).
     public var parent: String?
+
+    public init(node: Int64, label: String, id: String, name: String, description: String?, parent: String?) {
+        self.node = node
+        self.label = label
+        self.id = id
+        self.name = name
+        self.description = description
+        self.parent = parent
+    }
 }
 
 /// A paper as the gap report lists it.

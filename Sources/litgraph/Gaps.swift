@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
+import LitQuery
 import LitStore
 
 struct Gaps: ParsableCommand {
@@ -35,6 +36,16 @@ struct Gaps: ParsableCommand {
     @Option(name: .long, help: "Show at most this many transfer opportunities.")
     var top = 15
 
+    @Option(name: .long, help: ArgumentHelp("Folder of the saved gap queries (gap-taxonomy, gap-matrix, gap-status .cypher). Default: ./Queries when present, else the built-in copies.", valueName: "dir"))
+    var queries: String?
+
+    /// The folder whose gap queries override the built-in ones.
+    var queryFolder: String? {
+        if let queries { return queries }
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "Queries", isDirectory: &isDir) && isDir.boolValue ? "Queries" : nil
+    }
+
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, markdown, csv, latex, json
         var report: GapReportFormat { GapReportFormat(rawValue: rawValue)! }
@@ -55,8 +66,8 @@ struct Gaps: ParsableCommand {
     func output() throws -> String {
         let builder: GapReportBuilder
         do {
-            let store = try GraphStore(path: database.path, readonly: FileManager.default.fileExists(atPath: database.path))
-            builder = GapReportBuilder(data: try GapData.read(from: store))
+            let store = try QueryEngine.open(path: database.path)
+            builder = GapReportBuilder(data: try GapData.query(store, queries: queryFolder))
         } catch let d as Diagnostic {
             DiagnosticPrinter.print([d])
             throw ExitCode(1)

@@ -5,6 +5,7 @@ import Foundation
 import LitExport
 import LitIngest
 import LitModel
+import LitQuery
 import LitStore
 import Testing
 
@@ -89,7 +90,7 @@ let gapPapers: [(String, String, Int, String)] = [
 func buildGapGraph() throws -> (GraphStore, URL) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-gaps-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let store = try GraphStore(path: folder.appendingPathComponent("graph.sqlite").path)
+    let store = try QueryEngine.open(path: folder.appendingPathComponent("graph.sqlite").path)
     try store.writeSession(source: SourceFile(path: folder.appendingPathComponent("p.bib").path, format: "bibtex")) { w in
         for (k, p) in gapPapers.enumerated() {
             var r = WorkRecord(via: "bibtex", line: k + 1)
@@ -137,6 +138,23 @@ func checkGolden(_ name: String, _ text: String) throws {
         let papers = try #require(builder.papers(method: "sae", modelClass: "vlm"))
         let ext = ["table": "txt", "markdown": "md", "csv": "csv", "latex": "tex", "json": "json"][format.rawValue]!
         try checkGolden("cell-sae-vlm.\(ext)", GapReportWriter.writeCell(method: "sae", modelClass: "vlm", papers: papers, format: format))
+    }
+
+    /// The saved queries in Queries/ give the same report as the store's own reads, and the repository's
+    /// query files are the built-in texts.
+    @Test func savedQueriesGiveTheSameReport() throws {
+        let (store, folder) = try buildGapGraph()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queries = goldenFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Queries").path
+        for name in GapQueries.names {
+            let file = try String(contentsOfFile: (queries as NSString).appendingPathComponent(name + ".cypher"), encoding: .utf8)
+            #expect(file == GapQueries.builtIn[name], "Queries/\(name).cypher differs from the built-in copy")
+        }
+        let viaQueries = GapReportBuilder(data: try GapData.query(store, queries: queries)).report()
+        let viaStore = GapReportBuilder(data: try GapData.read(from: store)).report()
+        #expect(viaQueries == viaStore)
+        #expect(viaQueries.methods.count == 5 && viaQueries.gaps.count == 2)
     }
 
     /// The numbers a reader checks by hand on the fixed graph.
