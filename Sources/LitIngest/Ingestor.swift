@@ -31,7 +31,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         if ext == "tsv" { return .citations }
         let lines = text.split(separator: "\n", maxSplits: 5).dropLast(text.count >= prefix.count ? 1 : 0)
         if !lines.isEmpty, lines.allSatisfy({ $0.contains("\t") }) { return .citations }
-        if text.range(of: #"(?m)^(methods|model_classes|applications|gaps|assignments)\s*:"#,
+        if text.range(of: #"(?m)^(taxonomy|methods|model_classes|applications|gaps|papers)\s*:"#,
                       options: .regularExpression) != nil {
             return .taxonomy
         }
@@ -52,6 +52,9 @@ public struct IngestSummary: Sendable, Equatable {
     public var errors = 0
     public var warnings = 0
     public var bytes: Int64 = 0
+    /// Taxonomy files stored in this run, and what the last link did.
+    public var taxonomies = 0
+    public var link: LinkSummary?
 
     public init() {}
 
@@ -65,6 +68,7 @@ public struct IngestSummary: Sendable, Equatable {
         text += "; \(errors) error\(errors == 1 ? "" : "s")"
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if failedFiles > 0 { text += " (\(failedFiles) file\(failedFiles == 1 ? "" : "s") not stored)" }
+        if let link { text += "\nlinked: " + link.line }
         return text
     }
 }
@@ -107,7 +111,7 @@ public final class Ingestor {
     /// Returns the summary; `diagnostics` holds what went wrong.
     @discardableResult
     public func ingest(paths: [String]) -> IngestSummary {
-        let inputs = expand(paths)
+        let inputs = Self.taxonomiesLast(expand(paths))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
         var done: Int64 = 0
         for input in inputs {
@@ -116,6 +120,7 @@ public final class Ingestor {
             onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
                                        papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
         }
+        relinkAfterRun()
         return summary
     }
 
@@ -182,10 +187,7 @@ public final class Ingestor {
         case .citations:
             ingestCitations(input, before: done, total: total)
         case .taxonomy:
-            // Readers for these formats plug in here.
-            report(.error("ingest.unsupported", "\(format.rawValue) input is not supported by this build: '\(input.path)'",
-                          at: SourceSpan(file: input.path, line: 1, column: 1)))
-            summary.failedFiles += 1
+            ingestTaxonomy(input)
         case .unknown:
             if input.explicit {
                 report(.error("ingest.unknown-format",

@@ -14,6 +14,10 @@ struct Litgraph: ParsableCommand {
             Query.self,
             Export.self,
             DuplicatesCommand.self,
+            Link.self,
+            Explain.self,
+            Gaps.self,
+            Demo.self,
         ]
     )
 }
