@@ -20,7 +20,7 @@ extension Diagram {
             let ca = citedBy[a.id] ?? 0, cb = citedBy[b.id] ?? 0
             if ca != cb { return ca > cb }
             if (a.year ?? 0) != (b.year ?? 0) { return (a.year ?? 0) > (b.year ?? 0) }
-            return a.id < b.id
+            return (stableName(a), a.id) < (stableName(b), b.id)
         }.prefix(limit)
         let keptIDs = Set(kept.map(\.id))
         let edges = cites.filter { keptIDs.contains($0.source) && keptIDs.contains($0.target) }
@@ -67,6 +67,7 @@ extension Diagram {
             }
         }
         let found = Array(distance.keys)
+        let names = Dictionary(try reader.papers(ids: found.sorted()).map { ($0.id, stableName($0)) }, uniquingKeysWith: { a, _ in a })
         let all = Set(try reader.edges(type: "CITES", touching: found.sorted(), outgoing: true).filter {
             $0.source != $0.target && distance[$0.target] != nil
         })
@@ -78,7 +79,7 @@ extension Diagram {
             let da = abs(distance[a]!), db = abs(distance[b]!)
             if da != db { return da < db }
             if (degree[a] ?? 0) != (degree[b] ?? 0) { return (degree[a] ?? 0) > (degree[b] ?? 0) }
-            return a < b
+            return (names[a] ?? "", a) < (names[b] ?? "", b)
         }.prefix(limit))
         let papers = try reader.papers(ids: keptIDs.sorted())
         let edges = all.filter { keptIDs.contains($0.source) && keptIDs.contains($0.target) }
@@ -111,7 +112,21 @@ extension Diagram {
         return name
     }
 
-    static func paperNodeID(_ id: Int64) -> String { "p\(id)" }
+    /// A name for a paper that does not depend on the order papers were stored in.
+    static func stableName(_ paper: PaperSummary) -> String {
+        paper.key ?? paper.arxiv.map { "arXiv:\($0)" } ?? paper.doi.map { "doi:\($0)" } ?? "node \(paper.id)"
+    }
+
+    /// DOT node ids for papers: `paper:KEY`, made unique with the node id when two papers share a name.
+    static func paperNodeIDs(_ papers: [PaperSummary]) -> [Int64: String] {
+        var byName: [String: [Int64]] = [:]
+        for paper in papers { byName["paper:" + stableName(paper), default: []].append(paper.id) }
+        var ids: [Int64: String] = [:]
+        for (name, nodes) in byName {
+            for node in nodes { ids[node] = nodes.count == 1 ? name : "\(name) #\(node)" }
+        }
+        return ids
+    }
 
     /// The shared drawing of papers and the citations among them.
     static func paperGraph(name: String, papers: [PaperSummary], edges: [EdgeEnds], citedBy: [Int64: Int],
@@ -147,12 +162,13 @@ extension Diagram {
         graph.edgeDefaults["color"] = .text("#00000066")
         graph.edgeDefaults["arrowsize"] = .text("0.6")
 
+        let nodeIDs = paperNodeIDs(papers)
         var clusterNodes: [Int64: [String]] = [:]
         var byYear: [Int: [String]] = [:]
         var usedColours: Set<Int> = []
         var usesOther = false, usesNone = false
         for paper in papers {
-            let node = paperNodeID(paper.id)
+            let node = nodeIDs[paper.id]!
             let paperMethods = (methodLinks[paper.id] ?? []).filter { methodRank[$0] != nil }
                 .sorted { methodRank[$0]! < methodRank[$1]! }
             let fill: String
@@ -198,7 +214,7 @@ extension Diagram {
         }
         for (classNode, nodes) in clusterNodes {
             let entry = classes[classNode]!
-            graph.clusters.append(DOTCluster("class_\(classNode)", [
+            graph.clusters.append(DOTCluster("class:\(entry.id)", [
                 "label": .text("\(entry.name) (\(count(nodes.count, "paper")))"),
                 "style": .text("rounded,filled"), "fillcolor": .text("#F4F4F4"), "color": .text("#999999"),
                 "tooltip": .text(entry.description.map { squeezed($0) } ?? entry.name),
@@ -216,7 +232,7 @@ extension Diagram {
             graph.edges.append(DOTEdge("year \(a)", "year \(b)", ["style": .text("invis")]))
         }
         for edge in edges {
-            graph.edges.append(DOTEdge(paperNodeID(edge.source), paperNodeID(edge.target)))
+            graph.edges.append(DOTEdge(nodeIDs[edge.source]!, nodeIDs[edge.target]!))
         }
         // The legend: which colour is which method.
         if !methodOrder.isEmpty || usesNone {

@@ -90,9 +90,10 @@ public enum Diagram {
         return luminance < 128 ? "#FFFFFF" : "#000000"
     }
 
-    /// Counts as English: `1 paper`, `2 papers`.
+    /// Counts as English: `1 paper`, `2 papers`, `2 model classes`.
     static func count(_ n: Int, _ noun: String) -> String {
-        "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")"
+        if n == 1 { return "1 \(noun)" }
+        return "\(grouped(n)) \(noun)\(noun.hasSuffix("s") ? "es" : "s")"
     }
 
     /// `12345` → `12,345`.

@@ -174,6 +174,26 @@ public struct GraphReader {
         }.sorted { ($0.id, $0.node) < ($1.id, $1.node) }
     }
 
+    /// The Paper a citation key names: any BibTeX key seen for it (old keys included), its
+    /// canonical `key`, or an arXiv id; exact case first, then ignoring case as bibtex does.
+    public func paper(citedAs key: String) throws -> Int64? {
+        let isPaper = "EXISTS (SELECT 1 FROM node_label l WHERE l.node = %@ AND l.label = 'Paper')"
+        if let node = try Int64.fetchOne(db, sql: """
+            SELECT i.node FROM ident i WHERE i.kind = 'bibkey' AND i.value = ? AND \(isPaper.replacingOccurrences(of: "%@", with: "i.node"))
+            """, arguments: [key]) { return node }
+        if let node = try Int64.fetchOne(db, sql: """
+            SELECT n.id FROM node n WHERE json_extract(n.props, '$.key') = ? AND \(isPaper.replacingOccurrences(of: "%@", with: "n.id"))
+             ORDER BY n.id LIMIT 1
+            """, arguments: [key]) { return node }
+        if let arxiv = ArxivID(key), let node = try Int64.fetchOne(db, sql: """
+            SELECT i.node FROM ident i WHERE i.kind = 'arxiv' AND i.value = ?
+            """, arguments: [arxiv.base]) { return node }
+        return try Int64.fetchOne(db, sql: """
+            SELECT i.node FROM ident i WHERE i.kind = 'bibkey' AND i.value = ? COLLATE NOCASE
+               AND \(isPaper.replacingOccurrences(of: "%@", with: "i.node")) ORDER BY i.node LIMIT 1
+            """, arguments: [key])
+    }
+
     /// The node an identifier names: an arXiv id (any version or form), a DOI, a BibTeX key, a
     /// taxonomy id, or a node's `key` property; nil when nothing matches.
     public func node(identifiedBy text: String) throws -> Int64? {
