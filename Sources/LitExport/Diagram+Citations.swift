@@ -16,12 +16,14 @@ extension Diagram {
         var citedBy: [Int64: Int] = [:]
         for edge in cites { citedBy[edge.target, default: 0] += 1 }
         let limit = request.effectiveLimit
-        let kept = papers.sorted { a, b in
+        // Most cited first; ties to the newer paper, then by key.
+        let ranked = papers.sorted { a, b in
             let ca = citedBy[a.id] ?? 0, cb = citedBy[b.id] ?? 0
             if ca != cb { return ca > cb }
             if (a.year ?? 0) != (b.year ?? 0) { return (a.year ?? 0) > (b.year ?? 0) }
             return (stableName(a), a.id) < (stableName(b), b.id)
-        }.prefix(limit)
+        }
+        let kept = balancedByYear(ranked, limit: limit)
         let keptIDs = Set(kept.map(\.id))
         let edges = cites.filter { keptIDs.contains($0.source) && keptIDs.contains($0.target) }
 
@@ -30,7 +32,7 @@ extension Diagram {
         var comments = ["litgraph export dot --view citations: \(count(papers.count, "paper")) selected, \(count(cites.count, "citation")) among them"]
         if kept.count < papers.count {
             let left = papers.count - kept.count
-            let note = "Showing the \(grouped(kept.count)) most cited of \(count(papers.count, "paper")): \(grouped(left)) left out, with \(grouped(cites.count - edges.count)) of their citations (raise --limit or narrow with --query)."
+            let note = "Showing \(grouped(kept.count)) of \(count(papers.count, "paper")), the most cited of each year: \(grouped(left)) left out, with \(grouped(cites.count - edges.count)) of their citations (raise --limit or narrow with --query)."
             caption += "\n" + note
             comments.append(note)
         }
@@ -98,6 +100,24 @@ extension Diagram {
                                    reader: reader, caption: caption, centre: centre, distances: distance)
         graph.comments = comments
         return graph
+    }
+
+    /// Up to `limit` papers from `ranked` (best first), taken round by round across years — the
+    /// best of every year, then the second best, … — so that no year's row swallows the picture.
+    static func balancedByYear(_ ranked: [PaperSummary], limit: Int) -> [PaperSummary] {
+        guard ranked.count > limit else { return ranked }
+        var byYear: [Int: [PaperSummary]] = [:]
+        for paper in ranked { byYear[paper.year ?? Int.min, default: []].append(paper) }
+        let years = byYear.keys.sorted(by: >)
+        var kept: [PaperSummary] = []
+        var round = 0
+        while kept.count < limit {
+            for year in years where round < byYear[year]!.count && kept.count < limit {
+                kept.append(byYear[year]![round])
+            }
+            round += 1
+        }
+        return kept
     }
 
     /// `Lin et al. 2025`, `Lin 2025`, or the key or arXiv id when no author is known.
@@ -229,10 +249,12 @@ extension Diagram {
             graph.sameRank.append([axis] + byYear[year]!)
         }
         for (a, b) in zip(years, years.dropFirst()) {
-            graph.edges.append(DOTEdge("year \(a)", "year \(b)", ["style": .text("invis")]))
+            graph.edges.append(DOTEdge("year \(a)", "year \(b)", ["style": .text("invis"), "weight": .text("10")]))
         }
+        // Written older → newer with the arrow drawn back at the cited paper: the arrow still reads
+        // "cites", and the edge agrees with the year ranks instead of fighting them.
         for edge in edges {
-            graph.edges.append(DOTEdge(nodeIDs[edge.source]!, nodeIDs[edge.target]!))
+            graph.edges.append(DOTEdge(nodeIDs[edge.target]!, nodeIDs[edge.source]!, ["dir": .text("back")]))
         }
         // The legend: which colour is which method.
         if !methodOrder.isEmpty || usesNone {

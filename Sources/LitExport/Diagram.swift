@@ -18,9 +18,10 @@ public enum DiagramView: String, CaseIterable, Sendable {
     case matrix
 
     /// How many items a view keeps when no limit is given: papers, weighted edges or matrix rows.
+    /// Chosen so that the picture stays legible on a slide or a page.
     public var defaultLimit: Int {
         switch self {
-        case .taxonomy: return 120
+        case .taxonomy: return 40
         case .citations, .neighbourhood: return 150
         case .matrix: return 60
         }

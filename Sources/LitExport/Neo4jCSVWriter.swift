@@ -132,6 +132,7 @@ public enum Neo4jCSVWriter {
         case .double: suffix = ":double"
         case .string, .json: suffix = ""
         case .boolList: suffix = ":boolean[]"
+        case .intList: suffix = ":int[]"
         case .longList: suffix = ":long[]"
         case .doubleList: suffix = ":double[]"
         case .stringList: suffix = ":string[]"
@@ -143,8 +144,13 @@ public enum Neo4jCSVWriter {
     static func cell(_ value: JSONValue?, _ type: ColumnType) -> String {
         guard let value, value != .null else { return "" }
         switch (value, type) {
-        case (.array(let items), .boolList), (.array(let items), .longList), (.array(let items), .doubleList):
+        case (.array(let items), .boolList), (.array(let items), .intList), (.array(let items), .longList):
             return items.map { $0.displayText }.joined(separator: String(arrayDelimiter))
+        case (.array(let items), .doubleList):
+            return items.map { item -> String in
+                if case .int(let i) = item { return "\(Double(i))" }
+                return item.displayText
+            }.joined(separator: String(arrayDelimiter))
         case (.array(let items), .stringList):
             return quoted(items.map { $0.displayText }.joined(separator: String(arrayDelimiter)))
         case (.int(let i), .double): return "\(Double(i))"

@@ -6,7 +6,7 @@ import LitStore
 /// The type a property column is declared with.
 enum ColumnType: Hashable, Comparable {
     case bool, int, long, double, string
-    case boolList, longList, doubleList, stringList
+    case boolList, intList, longList, doubleList, stringList
     /// Lists of mixed types and maps, written as JSON text (a string column).
     case json
 
@@ -28,7 +28,8 @@ enum ColumnType: Hashable, Comparable {
             }
             switch element {
             case .bool: return .boolList
-            case .int, .long: return .longList
+            case .int: return .intList
+            case .long: return .longList
             case .double: return .doubleList
             case .string: return .stringList
             case nil: return .stringList
@@ -43,7 +44,8 @@ enum ColumnType: Hashable, Comparable {
         switch (self, other) {
         case (.int, .long), (.long, .int): return .long
         case (.int, .double), (.double, .int), (.long, .double), (.double, .long): return .double
-        case (.longList, .doubleList), (.doubleList, .longList): return .doubleList
+        case (.intList, .longList), (.longList, .intList): return .longList
+        case (.intList, .doubleList), (.doubleList, .intList), (.longList, .doubleList), (.doubleList, .longList): return .doubleList
         case (.string, .bool), (.string, .int), (.string, .long), (.string, .double),
              (.bool, .string), (.int, .string), (.long, .string), (.double, .string): return .string
         default: return .json

@@ -185,9 +185,14 @@ public struct GraphReader {
             SELECT n.id FROM node n WHERE json_extract(n.props, '$.key') = ? AND \(isPaper.replacingOccurrences(of: "%@", with: "n.id"))
              ORDER BY n.id LIMIT 1
             """, arguments: [key]) { return node }
-        if let arxiv = ArxivID(key), let node = try Int64.fetchOne(db, sql: """
-            SELECT i.node FROM ident i WHERE i.kind = 'arxiv' AND i.value = ?
-            """, arguments: [arxiv.base]) { return node }
+        if let arxiv = ArxivID(key) {
+            if let node = try Int64.fetchOne(db, sql: "SELECT node FROM ident WHERE kind = 'arxiv' AND value = ?",
+                                             arguments: [arxiv.base]) { return node }
+            if let node = try Int64.fetchOne(db, sql: """
+                SELECT n.id FROM node n WHERE json_extract(n.props, '$.arxiv') = ? AND \(isPaper.replacingOccurrences(of: "%@", with: "n.id"))
+                 ORDER BY n.id LIMIT 1
+                """, arguments: [arxiv.base]) { return node }
+        }
         return try Int64.fetchOne(db, sql: """
             SELECT i.node FROM ident i WHERE i.kind = 'bibkey' AND i.value = ? COLLATE NOCASE
                AND \(isPaper.replacingOccurrences(of: "%@", with: "i.node")) ORDER BY i.node LIMIT 1

@@ -34,7 +34,7 @@ struct ExportDOT: ParsableCommand {
     var around: String?
     @Option(name: .long, help: "Citation hops each way from --around.")
     var depth: Int = 1
-    @Option(name: .long, help: "At most this many papers (citations, neighbourhood), weighted edges (taxonomy) or rows (matrix); what is left out is noted in the caption. Defaults: 150, 150, 120, 60.")
+    @Option(name: .long, help: "At most this many papers (citations, neighbourhood), weighted edges (taxonomy) or rows (matrix); what is left out is noted in the caption. Defaults: 150, 150, 40, 60.")
     var limit: Int?
     @Option(name: .long, help: ArgumentHelp("Write here instead of standard output (the picture, with --render).", valueName: "file"))
     var out: String?
