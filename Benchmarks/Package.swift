@@ -2,6 +2,10 @@
 // litgraph's benchmark suite (ordo-one/benchmark), a package of its own so that the main package's
 // `swift build` stays lean. Run from this folder: `swift package benchmark`.
 import PackageDescription
+import struct Foundation.URL
+
+// SwiftPM names a path dependency after its folder, which differs between clones.
+let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let areas = ["AtomIngest", "BibTeXParse", "QueryEngine", "Linking", "Exports"]
 
@@ -17,13 +21,13 @@ let package = Package(
             name: area,
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LitStore", package: "litgraph"),
-                .product(name: "LitIngest", package: "litgraph"),
-                .product(name: "LitAtom", package: "litgraph"),
-                .product(name: "LitBibTeX", package: "litgraph"),
-                .product(name: "LitQuery", package: "litgraph"),
-                .product(name: "LitExport", package: "litgraph"),
-                .product(name: "LitTaxonomy", package: "litgraph"),
+                .product(name: "LitStore", package: main),
+                .product(name: "LitIngest", package: main),
+                .product(name: "LitAtom", package: main),
+                .product(name: "LitBibTeX", package: main),
+                .product(name: "LitQuery", package: main),
+                .product(name: "LitExport", package: main),
+                .product(name: "LitTaxonomy", package: main),
             ],
             path: "Benchmarks/\(area)",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
