@@ -9,12 +9,8 @@ import LitStore
 extension Diagram {
     static func citations(_ request: DiagramRequest, _ reader: GraphReader) throws -> DOTGraph {
         let papers = try reader.papers(ids: request.papers)
-        let ids = Set(papers.map(\.id))
-        let cites = Set(try reader.edges(type: "CITES").filter {
-            $0.source != $0.target && ids.contains($0.source) && ids.contains($0.target)
-        })
-        var citedBy: [Int64: Int] = [:]
-        for edge in cites { citedBy[edge.target, default: 0] += 1 }
+        // Counted in the store; with no selection every paper is in, so no list of ids is needed.
+        let citedBy = try reader.inDegrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
         let limit = request.effectiveLimit
         // Most cited first; ties to the newer paper, then by key.
         let ranked = papers.sorted { a, b in
@@ -24,15 +20,15 @@ extension Diagram {
             return (stableName(a), a.id) < (stableName(b), b.id)
         }
         let kept = balancedByYear(ranked, limit: limit)
-        let keptIDs = Set(kept.map(\.id))
-        let edges = cites.filter { keptIDs.contains($0.source) && keptIDs.contains($0.target) }
+        let edges = try reader.edges(type: "CITES", among: kept.map(\.id).sorted())
+        let citationCount = citedBy.values.reduce(0, +)
 
         var caption = "Citations among \(count(kept.count, "paper"))"
         if let note = request.selectionNote { caption += " selected by \(squeezed(note))" }
-        var comments = ["litgraph export dot --view citations: \(count(papers.count, "paper")) selected, \(count(cites.count, "citation")) among them"]
+        var comments = ["litgraph export dot --view citations: \(count(papers.count, "paper")) selected, \(count(citationCount, "citation")) among them"]
         if kept.count < papers.count {
             let left = papers.count - kept.count
-            let note = "Showing \(grouped(kept.count)) of \(count(papers.count, "paper")), the most cited of each year: \(grouped(left)) left out, with \(grouped(cites.count - edges.count)) of their citations (raise --limit or narrow with --query)."
+            let note = "Showing \(grouped(kept.count)) of \(count(papers.count, "paper")), the most cited of each year: \(grouped(left)) left out, with \(grouped(citationCount - edges.count)) of their citations (raise --limit or narrow with --query)."
             caption += "\n" + note
             comments.append(note)
         }

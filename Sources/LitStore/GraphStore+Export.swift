@@ -145,19 +145,60 @@ public struct GraphReader {
 
     /// Every edge of `type`, ordered by (source, target).
     public func edges(type: String) throws -> [EdgeEnds] {
-        try Row.fetchAll(db, sql: "SELECT src, dst FROM edge WHERE type = ? ORDER BY src, dst, id",
-                         arguments: [type]).map { EdgeEnds(source: $0[0], target: $0[1]) }
+        try ends(Row.fetchCursor(db, sql: "SELECT src, dst FROM edge WHERE type = ? ORDER BY src, dst, id",
+                                 arguments: [type]))
     }
 
     /// Edges of `type` leaving (`outgoing`) or entering the given nodes.
     public func edges(type: String, touching nodes: [Int64], outgoing: Bool) throws -> [EdgeEnds] {
         guard !nodes.isEmpty else { return [] }
-        let list = "[" + nodes.map(String.init).joined(separator: ",") + "]"
         let end = outgoing ? "src" : "dst"
-        return try Row.fetchAll(db, sql: """
+        return try ends(Row.fetchCursor(db, sql: """
             SELECT src, dst FROM edge WHERE type = ? AND \(end) IN (SELECT value FROM json_each(?))
              ORDER BY src, dst, id
-            """, arguments: [type, list]).map { EdgeEnds(source: $0[0], target: $0[1]) }
+            """, arguments: [type, idList(nodes)]))
+    }
+
+    /// Distinct edges of `type` with both ends among `nodes` (and not a loop).
+    public func edges(type: String, among nodes: [Int64]) throws -> [EdgeEnds] {
+        guard !nodes.isEmpty else { return [] }
+        return try ends(Row.fetchCursor(db, sql: """
+            SELECT DISTINCT src, dst FROM edge
+             WHERE type = ? AND src IN (SELECT value FROM json_each(?)) AND dst IN (SELECT value FROM json_each(?2))
+               AND src != dst
+             ORDER BY src, dst
+            """, arguments: [type, idList(nodes)]))
+    }
+
+    /// For each node with incoming `type` edges: how many distinct nodes point at it, counting only
+    /// edges whose ends both lie in `nodes` (every edge when nil) and leaving out loops.
+    public func inDegrees(type: String, among nodes: [Int64]? = nil) throws -> [Int64: Int] {
+        var degrees: [Int64: Int] = [:]
+        let cursor: RowCursor
+        if let nodes {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT dst, count(DISTINCT src) FROM edge
+                 WHERE type = ? AND src IN (SELECT value FROM json_each(?)) AND dst IN (SELECT value FROM json_each(?2))
+                   AND src != dst
+                 GROUP BY dst
+                """, arguments: [type, idList(nodes)])
+        } else {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT dst, count(DISTINCT src) FROM edge WHERE type = ? AND src != dst GROUP BY dst
+                """, arguments: [type])
+        }
+        while let row = try cursor.next() { degrees[row[0]] = row[1] }
+        return degrees
+    }
+
+    private func ends(_ cursor: RowCursor) throws -> [EdgeEnds] {
+        var result: [EdgeEnds] = []
+        while let row = try cursor.next() { result.append(EdgeEnds(source: row[0], target: row[1])) }
+        return result
+    }
+
+    private func idList(_ nodes: [Int64]) -> String {
+        "[" + nodes.map(String.init).joined(separator: ",") + "]"
     }
 
     /// Every node of a taxonomy label, ordered by taxonomy id.
