@@ -1,6 +1,6 @@
 // Property values as the store keeps them in `props` columns: a JSON value that keeps integers,
-// reals and booleans apart (as Cypher does), with an exact parser and a canonical encoder (sorted
-// keys) so that equal property maps have equal text.
+// reals and booleans apart (as Cypher does), with a small exact parser and a canonical encoder
+// (sorted keys) so that equal property maps have equal text.
 import Foundation
 
 /// A JSON value with integer and real numbers kept apart.
@@ -19,216 +19,219 @@ public enum JSONValue: Hashable, Sendable {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
 
-    /// Canonical JSON text: no spaces, object keys sorted, reals always with a `.` or an exponent.
+    /// Canonical JSON text: no spaces, object keys sorted.
     public var encoded: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         encode(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func encode(into out: inout String) {
+        out += encoded
+    }
+
+    /// Appends the canonical JSON text as UTF-8 bytes.
+    public func encode(into out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            guard d.isFinite else { out += "null"; return }
-            let text = "\(d)"
-            out += text
-            if !text.contains(".") && !text.contains("e") && !text.contains("E") { out += ".0" }
+            if d.isFinite {
+                var text = "\(d)"
+                if !text.contains(".") && !text.contains("e") && !text.contains("E") { text += ".0" }
+                out.append(contentsOf: text.utf8)
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
         case .string(let s): JSONValue.appendQuoted(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.encode(into: &out)
             }
-            out += "]"
-        case .object(let map):
-            out += "{"
-            for (i, key) in map.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (i, key) in members.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.appendQuoted(key, to: &out)
-                out += ":"
-                map[key]!.encode(into: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.encode(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// Appends `s` as a JSON string literal.
     public static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(format: "%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendQuoted(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal, as UTF-8 bytes.
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        let hex = Array("0123456789abcdef".utf8)
+        var s = s
+        s.withUTF8 { bytes in
+            for b in bytes {
+                switch b {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                default: out.append(b)
+                }
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 
     /// Parses JSON text; nil when it is not valid JSON.
     public static func parse(_ text: String) -> JSONValue? {
-        var parser = JSONScanner(Array(text.utf8))
-        return try? parser.parseDocument()
+        var parser = JSONParser(bytes: Array(text.utf8))
+        guard let value = parser.value() else { return nil }
+        parser.skipSpace()
+        return parser.index == parser.bytes.count ? value : nil
     }
 }
 
-/// A strict JSON reader over UTF-8 bytes that keeps integers, reals and booleans apart.
-private struct JSONScanner {
+private struct JSONParser {
     let bytes: [UInt8]
-    var i = 0
+    var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func parseDocument() throws -> JSONValue {
-        let value = try parseValue()
-        skipSpace()
-        guard i == bytes.count else { throw failure("trailing text") }
-        return value
-    }
-
-    func failure(_ what: String) -> JSONScanError {
-        JSONScanError(offset: i, message: what)
-    }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
     mutating func skipSpace() {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
     }
 
-    mutating func parseValue() throws -> JSONValue {
+    mutating func value() -> JSONValue? {
         skipSpace()
-        guard i < bytes.count else { throw failure("unexpected end") }
-        switch bytes[i] {
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
         case UInt8(ascii: "{"):
-            i += 1
-            var map: [String: JSONValue] = [:]
+            index += 1
+            var members: [String: JSONValue] = [:]
             skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(map) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
                 skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-                let key = try parseString()
+                guard let key = string() else { return nil }
                 skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-                i += 1
-                map[key] = try parseValue()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                index += 1
+                guard let v = value() else { return nil }
+                members[key] = v
                 skipSpace()
-                guard i < bytes.count else { throw failure("unterminated object") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(map) }
-                throw failure("expected ',' or '}'")
+                guard index < bytes.count else { return nil }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                return nil
             }
         case UInt8(ascii: "["):
-            i += 1
+            index += 1
             var items: [JSONValue] = []
             skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
-                items.append(try parseValue())
+                guard let v = value() else { return nil }
+                items.append(v)
                 skipSpace()
-                guard i < bytes.count else { throw failure("unterminated array") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                throw failure("expected ',' or ']'")
+                guard index < bytes.count else { return nil }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                return nil
             }
         case UInt8(ascii: "\""):
-            return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+            return string().map(JSONValue.string)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal("null", .null)
         default:
-            return try parseNumber()
+            return number()
         }
     }
 
-    mutating func literal(_ word: String) throws {
+    mutating func literal(_ word: String, _ v: JSONValue) -> JSONValue? {
         let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw failure("bad literal") }
-        i += w.count
-    }
-
-    mutating func parseNumber() throws -> JSONValue {
-        let start = i
-        var isReal = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 { i += 1; continue }
-            if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-                || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") { isReal = true; i += 1; continue }
-            break
-        }
-        guard i > start, let text = String(bytes: bytes[start..<i], encoding: .utf8) else { throw failure("expected a value") }
-        if !isReal, let v = Int(text) { return .int(v) }
-        guard let d = Double(text) else { throw failure("bad number '\(text)'") }
-        return .double(d)
-    }
-
-    mutating func parseString() throws -> String {
-        i += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
-        var runStart = i
-        func flush(_ s: inout String.UnicodeScalarView, _ from: Int, _ to: Int) {
-            if to > from { s.append(contentsOf: String(decoding: bytes[from..<to], as: UTF8.self).unicodeScalars) }
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                flush(&scalars, runStart, i)
-                i += 1
-                return String(scalars)
-            }
-            if b == UInt8(ascii: "\\") {
-                flush(&scalars, runStart, i)
-                i += 1
-                guard i < bytes.count else { break }
-                let e = bytes[i]
-                i += 1
-                switch e {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), i + 1 < bytes.count,
-                       bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
-                        i += 2
-                        let low = try hex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-                default: throw failure("bad escape")
-                }
-                runStart = i
-                continue
-            }
-            i += 1
-        }
-        throw failure("unterminated string")
-    }
-
-    mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count, let text = String(bytes: bytes[i..<(i + 4)], encoding: .ascii),
-              let v = UInt32(text, radix: 16) else { throw failure("bad \\u escape") }
-        i += 4
+        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else { return nil }
+        index += w.count
         return v
     }
-}
 
-struct JSONScanError: Error {
-    var offset: Int
-    var message: String
+    mutating func number() -> JSONValue? {
+        let start = index
+        var isReal = false
+        while index < bytes.count {
+            let c = bytes[index]
+            if (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") {
+                index += 1
+            } else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                isReal = true
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard index > start else { return nil }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if !isReal, let i = Int(text) { return .int(i) }
+        return Double(text).map(JSONValue.double)
+    }
+
+    mutating func string() -> String? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        index += 1
+        var out: [UInt8] = []
+        while index < bytes.count {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if c == UInt8(ascii: "\\") {
+                index += 1
+                guard index < bytes.count else { return nil }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard var code = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count,
+                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        guard let low = hex4() else { return nil }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    out.append(contentsOf: Array(String(scalar).utf8))
+                default: out.append(e)
+                }
+                continue
+            }
+            out.append(c)
+            index += 1
+        }
+        return nil
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard index + 4 <= bytes.count,
+              let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { return nil }
+        index += 4
+        return v
+    }
 }

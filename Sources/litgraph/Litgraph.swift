@@ -11,6 +11,7 @@ struct Litgraph: ParsableCommand {
             Ingest.self,
             Stats.self,
             Show.self,
+            Query.self,
             Export.self,
         ]
     )

@@ -1,2 +1,0 @@
-// LitQuery: see the README architecture section.
-import LitModel

@@ -1,0 +1,200 @@
+// Stage 5: execution. The public face of LitQuery: compile (lex → parse → bind → generate) and run
+// a query through the store, then read nodes and relationships in the result back from the graph.
+import Foundation
+import GRDB
+import LitModel
+import LitStore
+
+/// The rows of a query.
+public struct QueryResult: Sendable {
+    public var columns: [String]
+    public var rows: [[CypherValue]]
+}
+
+public enum QueryEngine {
+    /// Registers the query language's SQL functions; pass as GraphStore's `prepare` hook.
+    @Sendable public static func prepare(_ db: Database) throws {
+        CypherFunctions.register(db)
+    }
+
+    /// Opens a store ready for queries.
+    public static func open(path: String, readonly: Bool = false) throws -> GraphStore {
+        try GraphStore(path: path, readonly: readonly, prepare: prepare)
+    }
+
+    /// Parses, binds and generates SQL. Throws a compile-time `QueryError`.
+    public static func compile(_ text: String, parameters: [String: CypherValue] = [:]) throws -> CompiledQuery {
+        let (parsed, errors) = Parser.parse(text)
+        if let first = errors.first { throw first }
+        guard let query = parsed else { throw QueryError.syntax("UnexpectedSyntax", "empty query", at: nil) }
+        try Binder.bind(query)
+        return try SQLGenerator(parameters: parameters).compile(query)
+    }
+
+    /// All syntax errors of a query (the parser recovers and goes on), or the first semantic one.
+    public static func check(_ text: String) -> [QueryError] {
+        let (parsed, errors) = Parser.parse(text)
+        if !errors.isEmpty { return errors }
+        guard let query = parsed else { return [] }
+        do { try Binder.bind(query) } catch let e as QueryError { return [e] } catch { return [] }
+        return []
+    }
+
+    /// Compiles and runs a query.
+    public static func run(_ text: String, parameters: [String: CypherValue] = [:], on store: GraphStore) throws -> QueryResult {
+        let compiled = try compile(text, parameters: parameters)
+        return try execute(compiled, on: store)
+    }
+
+    /// Runs a compiled query in one transaction (writes of CREATE included).
+    public static func execute(_ compiled: CompiledQuery, on store: GraphStore) throws -> QueryResult {
+        do {
+            return try store.inDatabase { db in
+                var result = QueryResult(columns: compiled.columns, rows: [])
+                try db.inTransaction {
+                    result = try executeStages(compiled, db)
+                    return .commit
+                }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw classify(error)
+        }
+    }
+
+    private static func executeStages(_ compiled: CompiledQuery, _ db: Database) throws -> QueryResult {
+        var rows: [[CypherValue]] = []
+        var tempTables: [String] = []
+        defer {
+            for t in tempTables { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)") }
+        }
+        for stage in compiled.stages {
+            switch stage {
+            case .select(let sql):
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments(for: sql, compiled.arguments))
+                while let row = try cursor.next() {
+                    var values: [CypherValue] = []
+                    values.reserveCapacity(compiled.columns.count)
+                    for i in 0..<compiled.columns.count { values.append(CypherValue(row[i] as DatabaseValue)) }
+                    rows.append(values)
+                }
+            case .create(let create):
+                if let t = create.outputTable { tempTables.append(t) }
+                try runCreate(create, compiled.arguments, db)
+            }
+        }
+        try hydrate(&rows, db)
+        return QueryResult(columns: compiled.columns, rows: rows)
+    }
+
+    static func arguments(for sql: String, _ all: [String: DatabaseValue]) -> StatementArguments {
+        var used: [String: (any DatabaseValueConvertible)?] = [:]
+        var i = sql.startIndex
+        while let r = sql.range(of: ":p", range: i..<sql.endIndex) {
+            var end = r.upperBound
+            while end < sql.endIndex, sql[end].isNumber { end = sql.index(after: end) }
+            let name = String(sql[sql.index(after: r.lowerBound)..<end])
+            if let v = all[name] { used[name] = v }
+            i = end
+        }
+        return StatementArguments(used)
+    }
+
+    static func runCreate(_ stage: CreateStage, _ args: [String: DatabaseValue], _ db: Database) throws {
+        let input = try Row.fetchAll(db, sql: stage.sql, arguments: arguments(for: stage.sql, args))
+        if let table = stage.outputTable {
+            let cols = stage.outputVariables.isEmpty ? "_" : stage.outputVariables.map(SQLGenerator.column).joined(separator: ", ")
+            try db.execute(sql: "CREATE TEMP TABLE \(table) (\(cols))")
+        }
+        let insertNode = try db.cachedStatement(sql: "INSERT INTO node (props) VALUES (?)")
+        let insertLabel = try db.cachedStatement(sql: "INSERT OR IGNORE INTO node_label (node, label) VALUES (?, ?)")
+        let insertEdge = try db.cachedStatement(sql: "INSERT INTO edge (type, src, dst, props) VALUES (?, ?, ?, ?)")
+        func propsJSON(_ row: Row, _ column: Int?) throws -> String {
+            guard let column else { return "{}" }
+            switch CypherValue(row[column] as DatabaseValue) {
+            case .null: return "{}"
+            case .map(let m): return CypherValue.map(m.filter { !$0.value.isNull }).jsonText
+            default: throw QueryError("TypeError", "InvalidArgumentType", "properties must be a map", phase: .runtime)
+            }
+        }
+        for row in input {
+            var bound: [String: CypherValue] = [:]
+            for (i, v) in stage.inputVariables.enumerated() { bound[v] = CypherValue(row[i] as DatabaseValue) }
+            var ids: [Int64] = []
+            for node in stage.nodes {
+                if let v = node.variable, let value = bound[v] {
+                    guard case .node(let e) = value else {
+                        throw QueryError("SemanticError", "VariableTypeConflict", "'\(v)' is not a node", phase: .runtime)
+                    }
+                    ids.append(e.id)
+                    continue
+                }
+                try insertNode.execute(arguments: [try propsJSON(row, node.propertiesColumn)])
+                let id = db.lastInsertedRowID
+                for label in node.labels { try insertLabel.execute(arguments: [id, label]) }
+                ids.append(id)
+                if let v = node.variable { bound[v] = .node(CypherEntity(id: id)) }
+            }
+            for rel in stage.rels {
+                try insertEdge.execute(arguments: [rel.type, ids[rel.from], ids[rel.to], try propsJSON(row, rel.propertiesColumn)])
+                if let v = rel.variable { bound[v] = .relationship(CypherEntity(id: db.lastInsertedRowID)) }
+            }
+            if let table = stage.outputTable {
+                let values = stage.outputVariables.map { (bound[$0] ?? .null).databaseValue }
+                let marks = Array(repeating: "?", count: max(1, values.count)).joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO \(table) VALUES (\(marks))",
+                               arguments: StatementArguments(values.isEmpty ? [DatabaseValue.null] : values))
+            }
+        }
+    }
+
+    /// Fills in labels, types and properties of the nodes and relationships in `rows`.
+    static func hydrate(_ rows: inout [[CypherValue]], _ db: Database) throws {
+        var nodeCache: [Int64: CypherEntity] = [:]
+        var relCache: [Int64: CypherEntity] = [:]
+        func fill(_ v: CypherValue) throws -> CypherValue {
+            switch v {
+            case .node(let e):
+                if let cached = nodeCache[e.id] { return .node(cached) }
+                let props = try String.fetchOne(db, sql: "SELECT props FROM node WHERE id = ?", arguments: [e.id]) ?? "{}"
+                let labels = try String.fetchAll(db, sql: "SELECT label FROM node_label WHERE node = ? ORDER BY label", arguments: [e.id])
+                var entity = CypherEntity(id: e.id, labels: labels)
+                if case .map(let m) = CypherValue.parseJSON(props) { entity.properties = m }
+                nodeCache[e.id] = entity
+                return .node(entity)
+            case .relationship(let e):
+                if let cached = relCache[e.id] { return .relationship(cached) }
+                var entity = CypherEntity(id: e.id)
+                if let row = try Row.fetchOne(db, sql: "SELECT type, props FROM edge WHERE id = ?", arguments: [e.id]) {
+                    entity.labels = [row[0]]
+                    if case .map(let m) = CypherValue.parseJSON(row[1]) { entity.properties = m }
+                }
+                relCache[e.id] = entity
+                return .relationship(entity)
+            case .list(let items):
+                return .list(try items.map(fill))
+            case .map(let m):
+                return .map(try m.mapValues(fill))
+            default:
+                return v
+            }
+        }
+        for r in rows.indices {
+            for c in rows[r].indices {
+                switch rows[r][c] {
+                case .node, .relationship, .list, .map: rows[r][c] = try fill(rows[r][c])
+                default: break
+                }
+            }
+        }
+    }
+
+    /// A database error raised while running generated SQL, as a classified query error.
+    static func classify(_ error: DatabaseError) -> QueryError {
+        let message = error.message ?? "\(error)"
+        if let failure = RuntimeFailure.parse(message) {
+            return QueryError(failure.type, failure.detail, failure.message, phase: .runtime)
+        }
+        return QueryError("Error", "*", message, phase: .runtime)
+    }
+}

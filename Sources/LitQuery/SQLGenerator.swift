@@ -1,0 +1,806 @@
+// Stage 4: SQL generation. Turns a bound query into SQLite SQL over the store's schema
+// (node / node_label / edge, properties as JSON in `props`): one CTE per clause, joins for fixed
+// patterns, recursive CTEs for variable length, LEFT JOIN with the WHERE in its ON clause for
+// OPTIONAL MATCH, correlated EXISTS for pattern predicates, GROUP BY for aggregation. Every value
+// is a named parameter. Property reads of the indexed keys are written exactly as the expression
+// indexes are (`json_extract(alias.props, '$.key')`) so that lookups use them.
+import Foundation
+import GRDB
+import LitStore
+
+/// The executable form of a query: stages run in order by `QueryEngine`.
+public struct CompiledQuery: Sendable {
+    /// Column names of the result (empty when the query returns nothing).
+    public var columns: [String]
+    var stages: [Stage]
+    /// Named SQL parameters (`:p1` → value).
+    public var arguments: [String: DatabaseValue]
+
+    /// The SQL of every stage, for EXPLAIN and golden tests.
+    public var sqlText: String {
+        stages.map { stage in
+            switch stage {
+            case .select(let sql): return sql
+            case .create(let c): return "-- CREATE input\n" + c.sql
+            }
+        }.joined(separator: ";\n")
+    }
+}
+
+enum Stage: Sendable {
+    case select(String)
+    case create(CreateStage)
+}
+
+/// A CREATE clause: `sql` yields one row per input row (existing variables, then property maps);
+/// the engine inserts the pattern for each row and, when more clauses follow, stores the rows
+/// with the new variables in the temporary table `outputTable`.
+struct CreateStage: Sendable {
+    struct NodeItem: Sendable {
+        var variable: String?
+        var labels: [String]
+        var propertiesColumn: Int?
+    }
+    struct RelItem: Sendable {
+        var variable: String?
+        var type: String
+        var from: Int
+        var to: Int
+        var propertiesColumn: Int?
+    }
+    var sql: String
+    var inputVariables: [String]
+    var nodes: [NodeItem]
+    var rels: [RelItem]
+    var outputTable: String?
+    var outputVariables: [String]
+}
+
+/// How an expression refers to a variable in the SQL being built.
+struct VarRef {
+    var sql: String
+    var kind: StaticType
+    /// A `node` table alias holding this node in the current FROM clause.
+    var nodeAlias: String?
+    var relAlias: String?
+}
+
+final class SQLGenerator {
+    let parameters: [String: CypherValue]
+    var arguments: [String: DatabaseValue] = [:]
+    var ctes: [String] = []
+    var stages: [Stage] = []
+    var counter = 0
+    /// While compiling ORDER BY/WHERE over an aggregating or DISTINCT projection: projected
+    /// expressions (by structure) → their SQL.
+    var substitutions: [String: String] = [:]
+
+    /// Depth bound for an unbounded variable-length relationship.
+    static let unboundedDepth = 25
+
+    init(parameters: [String: CypherValue]) {
+        self.parameters = parameters
+    }
+
+    func fresh(_ prefix: String) -> String {
+        counter += 1
+        return "\(prefix)\(counter)"
+    }
+
+    func bind(_ value: DatabaseValue) -> String {
+        let name = fresh("p")
+        arguments[name] = value
+        return ":" + name
+    }
+    func bind(_ value: CypherValue) -> String {
+        if case .null = value { return "NULL" }
+        return bind(value.databaseValue)
+    }
+
+    static func column(_ name: String) -> String {
+        "\"v_" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `'$.key'` as the expression indexes spell it.
+    static func jsonPath(_ key: String) -> String {
+        let simple = key.first.map { $0.isLetter || $0 == "_" } == true && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && key.allSatisfy(\.isASCII)
+        let path = simple ? "$.\(key)" : "$.\"\(key.replacingOccurrences(of: "\"", with: "\\\""))\""
+        return "'" + path.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    static func propertyRead(_ propsSQL: String, _ key: String) -> String {
+        let path = jsonPath(key)
+        return "cy_pv(json_extract(\(propsSQL), \(path)), json_type(\(propsSQL), \(path)))"
+    }
+
+    // MARK: - Query
+
+    func compile(_ query: Query) throws -> CompiledQuery {
+        var columns: [String] = []
+        var selects: [String] = []
+        for part in query.parts {
+            let (sql, cols) = try compileSingle(part)
+            columns = cols
+            if let sql { selects.append(sql) }
+        }
+        if selects.count > 1 {
+            var sql = "SELECT * FROM (\(selects[0]))"
+            for (i, s) in selects.enumerated().dropFirst() {
+                sql += query.unionAll[i - 1] ? " UNION ALL " : " UNION "
+                sql += "SELECT * FROM (\(s))"
+            }
+            selects = [sql]
+        }
+        if let sql = selects.first {
+            stages.append(.select(withPrefix() + sql))
+        }
+        return CompiledQuery(columns: columns, stages: stages, arguments: arguments)
+    }
+
+    func withPrefix() -> String {
+        ctes.isEmpty ? "" : "WITH RECURSIVE\n" + ctes.joined(separator: ",\n") + "\n"
+    }
+
+    /// The current relation while compiling one part: a CTE or temp table with one column per variable.
+    struct Pipeline {
+        var source: String?
+        var variables: [String] = []
+        var kinds: [String: StaticType] = [:]
+
+        func refs() -> [String: VarRef] {
+            var out: [String: VarRef] = [:]
+            for v in variables {
+                out[v] = VarRef(sql: "\(source!).\(SQLGenerator.column(v))", kind: kinds[v] ?? .any)
+            }
+            return out
+        }
+    }
+
+    func compileSingle(_ part: SingleQuery) throws -> (String?, [String]) {
+        var pipe = Pipeline()
+        for clause in part.clauses {
+            switch clause {
+            case let .match(optional, patterns, cond, _):
+                pipe = try compileMatch(patterns, where: cond, optional: optional, pipe)
+            case let .unwind(e, alias, _, _):
+                pipe = try compileUnwind(e, alias: alias, pipe)
+            case let .with(projection, cond, _):
+                pipe = try compileProjection(projection, pipe, final: false, where: cond).0
+            case let .ret(projection, _):
+                let (_, sql, cols) = try compileProjection(projection, pipe, final: true)
+                return (sql, cols)
+            case let .create(patterns, _):
+                // Patterns whose properties read a variable created earlier in the same CREATE
+                // run as a CREATE of their own, after it.
+                var chunks: [[PatternPath]] = [[]]
+                var created: Set<String> = []
+                for p in patterns {
+                    let reads = (p.nodes.compactMap(\.properties) + p.rels.compactMap(\.properties)).flatMap { Binder().freeVariables($0) }
+                    if reads.contains(where: created.contains) { chunks.append([]); created = [] }
+                    chunks[chunks.count - 1].append(p)
+                    created.formUnion(p.nodes.compactMap(\.variable) + p.rels.compactMap(\.variable))
+                }
+                let isLastClause = clause.range == part.clauses.last!.range
+                for (i, chunk) in chunks.enumerated() {
+                    pipe = try compileCreate(chunk, pipe, isLast: isLastClause && i == chunks.count - 1)
+                }
+            }
+        }
+        return (nil, [])
+    }
+
+    func addCTE(_ body: String, materialized: Bool = false) -> String {
+        let name = fresh("s")
+        ctes.append("\(name) AS \(materialized ? "MATERIALIZED " : "")(\n  \(body)\n)")
+        return name
+    }
+
+    // MARK: - MATCH
+
+    struct PatternSQL {
+        var tables: [String] = []
+        var conditions: [String] = []
+        var refs: [String: VarRef]
+        var uniqueness: [(String, Bool)] = []   // (sql, isPath)
+        var newVariables: [String] = []
+    }
+
+    func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline) throws -> Pipeline {
+        var ps = PatternSQL(refs: pipe.refs())
+        for p in patterns { try addPattern(p, &ps, seedSource: pipe.source) }
+        addUniqueness(&ps)
+        if let cond {
+            ps.conditions += indexHints(cond, ps.refs)
+            ps.conditions.append("cy_true(\(try expr(cond, ps.refs)))")
+        }
+        var out = pipe
+        for v in ps.newVariables where !out.variables.contains(v) {
+            out.variables.append(v)
+            out.kinds[v] = ps.refs[v]!.kind
+        }
+        // Project: previously bound variables keep their column; new ones come from the pattern.
+        var select: [String] = []
+        let prevRefs = pipe.refs()
+        for v in out.variables {
+            let ref = prevRefs[v] ?? ps.refs[v]!
+            select.append("\(ref.sql) AS \(Self.column(v))")
+        }
+        if select.isEmpty { select = ["1 AS _"] }
+        var from: String
+        let conds = ps.conditions.isEmpty ? ["1"] : ps.conditions
+        if optional {
+            let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)"
+                : ps.tables.count == 1 ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
+            from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
+            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
+        } else {
+            var tables = ps.tables
+            if let s = pipe.source { tables.insert(s, at: 0) }
+            from = tables.isEmpty ? "(SELECT 1 AS _)" : tables.joined(separator: ", ")
+            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(conds.joined(separator: "\n    AND "))")
+        }
+        return out
+    }
+
+    /// Equality tests on indexed keys, written so SQLite can use the expression index.
+    func indexHints(_ cond: Expr, _ refs: [String: VarRef]) -> [String] {
+        switch cond.kind {
+        case .binary("AND", let a, let b): return indexHints(a, refs) + indexHints(b, refs)
+        case .binary("=", let a, let b):
+            for (l, r) in [(a, b), (b, a)] {
+                if case .property(let base, let key) = l.kind, case .variable(let v) = base.kind,
+                   let alias = refs[v]?.nodeAlias, let hint = indexHint(alias: alias, key: key, value: r) {
+                    return [hint]
+                }
+            }
+            return []
+        default: return []
+        }
+    }
+
+    func indexHint(alias: String, key: String, value: Expr) -> String? {
+        guard Schema.indexedPropertyKeys.contains(key) else { return nil }
+        var string: String?
+        if case .string(let s) = value.kind { string = s }
+        if case .parameter(let name) = value.kind, case .string(let s)? = parameters[name] { string = s }
+        guard let s = string else { return nil }
+        return "json_extract(\(alias).props, \(Self.jsonPath(key))) = \(bind(.string(s)))"
+    }
+
+    func addUniqueness(_ ps: inout PatternSQL) {
+        let u = ps.uniqueness
+        for i in 0..<u.count {
+            for j in (i + 1)..<max(i + 1, u.count) {
+                switch (u[i].1, u[j].1) {
+                case (false, false): ps.conditions.append("\(u[i].0) <> \(u[j].0)")
+                case (false, true): ps.conditions.append("instr(\(u[j].0), ',' || \(u[i].0) || ',') = 0")
+                case (true, false): ps.conditions.append("instr(\(u[i].0), ',' || \(u[j].0) || ',') = 0")
+                case (true, true): ps.conditions.append("cy_disjoint(\(u[i].0), \(u[j].0))")
+                }
+            }
+        }
+    }
+
+    /// Conditions for a node pattern's labels and properties on `alias`.
+    func nodeConditions(_ node: NodePattern, alias: String, refs: [String: VarRef], skipFirstLabel: Bool) throws -> [String] {
+        var out: [String] = []
+        for (i, label) in node.labels.enumerated() where !(skipFirstLabel && i == 0) {
+            out.append("EXISTS (SELECT 1 FROM node_label WHERE node = \(alias).id AND label = \(bind(.string(label))))")
+        }
+        out += try propertyConditions(node.properties, propsSQL: "\(alias).props", alias: alias, refs: refs)
+        return out
+    }
+
+    func propertyConditions(_ props: Expr?, propsSQL: String, alias: String?, refs: [String: VarRef]) throws -> [String] {
+        guard let props else { return [] }
+        var entries: [(String, Expr)] = []
+        switch props.kind {
+        case .map(let e): entries = e
+        case .parameter(let name):
+            guard case .map(let m)? = parameters[name] else {
+                throw QueryError("SyntaxError", "InvalidParameterUse", "a pattern's properties must be a map", at: props.range)
+            }
+            var out: [String] = []
+            for (k, v) in m.sorted(by: { $0.key < $1.key }) {
+                out.append("cy_eqt(\(Self.propertyRead(propsSQL, k)), \(bind(v)))")
+            }
+            return out
+        default:
+            throw QueryError("SyntaxError", "InvalidParameterUse", "a pattern's properties must be a map", at: props.range)
+        }
+        var out: [String] = []
+        for (key, value) in entries {
+            if let alias, let hint = indexHint(alias: alias, key: key, value: value) { out.append(hint) }
+            out.append("cy_eqt(\(Self.propertyRead(propsSQL, key)), \(try expr(value, refs)))")
+        }
+        return out
+    }
+
+    /// Adds the tables and conditions of one pattern path.
+    func addPattern(_ p: PatternPath, _ ps: inout PatternSQL, seedSource: String?) throws {
+        if p.pathName != nil { throw QueryError.unsupported("named paths", at: p.range) }
+        var nodeAliases: [String] = []
+        var boundBefore: [Bool] = []
+        for node in p.nodes {
+            if let v = node.variable, let ref = ps.refs[v] {
+                boundBefore.append(true)
+                if let alias = ref.nodeAlias {
+                    nodeAliases.append(alias)
+                    ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: false)
+                    continue
+                }
+                let alias = fresh("n")
+                ps.tables.append("node AS \(alias)")
+                ps.conditions.append("\(alias).id = cy_nid(\(ref.sql))")
+                ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: false)
+                var r = ref
+                r.nodeAlias = alias
+                ps.refs[v] = r
+                nodeAliases.append(alias)
+                continue
+            }
+            boundBefore.append(false)
+            let alias = fresh("n")
+            nodeAliases.append(alias)
+            if let first = node.labels.first {
+                let l = fresh("l")
+                ps.tables.append("node_label AS \(l)")
+                ps.tables.append("node AS \(alias)")
+                ps.conditions.append("\(l).label = \(bind(.string(first)))")
+                ps.conditions.append("\(alias).id = \(l).node")
+            } else {
+                ps.tables.append("node AS \(alias)")
+            }
+            if let v = node.variable {
+                ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias)
+                ps.newVariables.append(v)
+            }
+            ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: true)
+        }
+        for (i, rel) in p.rels.enumerated() {
+            let left = nodeAliases[i], right = nodeAliases[i + 1]
+            if let length = rel.length {
+                try addVarLength(rel, length: length, left: left, right: right,
+                                 leftNode: p.nodes[i], rightNode: p.nodes[i + 1],
+                                 leftBound: boundBefore[i], rightBound: boundBefore[i + 1], &ps, seedSource: seedSource)
+                continue
+            }
+            let e = fresh("e")
+            ps.tables.append("edge AS \(e)")
+            if rel.types.count == 1 {
+                ps.conditions.append("\(e).type = \(bind(.string(rel.types[0])))")
+            } else if rel.types.count > 1 {
+                ps.conditions.append("\(e).type IN (\(rel.types.map { bind(.string($0)) }.joined(separator: ", ")))")
+            }
+            switch rel.direction {
+            case .outgoing: ps.conditions.append("\(e).src = \(left).id AND \(e).dst = \(right).id")
+            case .incoming: ps.conditions.append("\(e).dst = \(left).id AND \(e).src = \(right).id")
+            case .both:
+                ps.conditions.append("((\(e).src = \(left).id AND \(e).dst = \(right).id) OR (\(e).dst = \(left).id AND \(e).src = \(right).id AND \(e).src <> \(e).dst))")
+            }
+            if let v = rel.variable {
+                if let ref = ps.refs[v] {
+                    ps.conditions.append("\(e).id = cy_rid(\(ref.sql))")
+                } else {
+                    ps.refs[v] = VarRef(sql: "cy_rel(\(e).id)", kind: .relationship, relAlias: e)
+                    ps.newVariables.append(v)
+                }
+            }
+            ps.conditions += try propertyConditions(rel.properties, propsSQL: "\(e).props", alias: nil, refs: ps.refs)
+            ps.uniqueness.append(("\(e).id", false))
+        }
+    }
+
+    func addVarLength(_ rel: RelPattern, length: (min: Int?, max: Int?), left: String, right: String,
+                      leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool,
+                      _ ps: inout PatternSQL, seedSource: String?) throws {
+        if let v = rel.variable, ps.refs[v] != nil {
+            throw QueryError.unsupported("re-matching a bound variable-length relationship", at: rel.range)
+        }
+        let minHops = length.min ?? 1
+        let maxHops = length.max ?? Self.unboundedDepth
+        // Traverse from the side that is bound or constrained.
+        func constrained(_ n: NodePattern) -> Bool { !n.labels.isEmpty || n.properties != nil }
+        let fromRight = !leftBound && !constrained(leftNode) && (rightBound || constrained(rightNode))
+        let (startAlias, startNode, startBound) = fromRight ? (right, rightNode, rightBound) : (left, leftNode, leftBound)
+        var direction = rel.direction
+        if fromRight { direction = direction == .outgoing ? .incoming : direction == .incoming ? .outgoing : .both }
+
+        // Seed: the start node's candidates.
+        var seed = "SELECT id FROM node"
+        if startBound, let v = startNode.variable, let src = seedSource, let ref = ps.refs[v], !ref.sql.hasPrefix("cy_node(") {
+            seed = "SELECT cy_nid(\(ref.sql)) FROM \(src)"
+        } else if constrained(startNode), !exprHasVariables(startNode.properties) {
+            let s = fresh("n")
+            let conds = try nodeConditions(startNode, alias: s, refs: [:], skipFirstLabel: false)
+            seed = "SELECT \(s).id FROM node AS \(s)" + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
+        }
+        var edgeConds: [String] = []
+        if rel.types.count == 1 {
+            edgeConds.append("e.type = \(bind(.string(rel.types[0])))")
+        } else if rel.types.count > 1 {
+            edgeConds.append("e.type IN (\(rel.types.map { bind(.string($0)) }.joined(separator: ", ")))")
+        }
+        if exprHasVariables(rel.properties) {
+            throw QueryError.unsupported("variable-length relationship properties that depend on variables", at: rel.range)
+        }
+        edgeConds += try propertyConditions(rel.properties, propsSQL: "e.props", alias: nil, refs: [:])
+        let join: String, next: String
+        switch direction {
+        case .outgoing: join = "e.src = v.node"; next = "e.dst"
+        case .incoming: join = "e.dst = v.node"; next = "e.src"
+        case .both: join = "(e.src = v.node OR e.dst = v.node)"; next = "CASE WHEN e.src = v.node THEN e.dst ELSE e.src END"
+        }
+        let name = fresh("vl")
+        var step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
+        if direction == .both {
+            // Each undirected edge from both of its ends.
+            step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
+        }
+        for c in edgeConds { step += " AND " + c }
+        ctes.append("\(name)(start, node, path, depth) AS (\n  SELECT id, id, ',', 0 FROM node WHERE id IN (\(seed))\n  UNION ALL\n  \(step)\n)")
+        let a = fresh("v")
+        ps.tables.append("\(name) AS \(a)")
+        let endAlias = fromRight ? left : right
+        ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
+        if let v = rel.variable {
+            ps.refs[v] = VarRef(sql: "\(fromRight ? "cy_rlist_rev" : "cy_rlist")(\(a).path)", kind: .relationshipList)
+            ps.newVariables.append(v)
+        }
+        ps.uniqueness.append(("\(a).path", true))
+    }
+
+    func exprHasVariables(_ e: Expr?) -> Bool {
+        guard let e else { return false }
+        return !Binder().freeVariables(e).isEmpty
+    }
+
+    // MARK: - UNWIND, WHERE
+
+    func compileUnwind(_ e: Expr, alias: String, _ pipe: Pipeline) throws -> Pipeline {
+        let refs = pipe.refs()
+        let list = try expr(e, refs)
+        var select = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
+        select.append("cy_elem(j.value) AS \(Self.column(alias))")
+        let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
+        var out = pipe
+        out.variables.append(alias)
+        out.kinds[alias] = .any
+        out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
+        return out
+    }
+
+    func compileFilter(_ cond: Expr, _ pipe: Pipeline) throws -> Pipeline {
+        let refs = pipe.refs()
+        var out = pipe
+        let columns = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
+        out.source = addCTE("SELECT \(columns.isEmpty ? "1 AS _" : columns.joined(separator: ", ")) FROM \(pipe.source!) WHERE cy_true(\(try expr(cond, refs)))")
+        return out
+    }
+
+    // MARK: - WITH / RETURN
+
+    func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool, where cond: Expr? = nil) throws -> (Pipeline, String?, [String]) {
+        let refs = pipe.refs()
+        var items: [(name: String, expr: Expr?, sql: String, kind: StaticType)] = []
+        if p.star {
+            for v in pipe.variables.sorted() { items.append((v, nil, refs[v]!.sql, refs[v]!.kind)) }
+        }
+        let binder = Binder()
+        var aggregating = false
+        for item in p.items {
+            let sql = try expr(item.expr, refs)
+            var kind: StaticType = .any
+            if case .variable(let v) = item.expr.kind { kind = refs[v]?.kind ?? .any }
+            items.append((item.name, item.expr, sql, kind))
+            if binder.containsAggregate(item.expr) { aggregating = true }
+        }
+        // ORDER BY and WITH's WHERE see the projected names (as their expressions), projected
+        // expressions (when aggregating or DISTINCT) and the old variables.
+        var orderRefs = refs
+        for item in items { orderRefs[item.name] = VarRef(sql: item.sql, kind: item.kind) }
+        if aggregating || p.distinct {
+            for item in items { if let e = item.expr { substitutions[Binder.key(e)] = item.sql } }
+        }
+        defer { substitutions = [:] }
+        var orderColumns: [String] = []
+        for s in p.orderBy { orderColumns.append(try expr(s.expr, orderRefs)) }
+        let whereSQL = try cond.map { try expr($0, (aggregating || p.distinct) ? orderRefs.filter { name, _ in items.contains { $0.name == name } } : orderRefs) }
+        substitutions = [:]
+
+        let outColumns = final ? items.indices.map { "c\($0)" } : items.map { Self.column($0.name) }
+        var select = zip(items, outColumns).map { "\($0.sql) AS \($1)" }
+        select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
+        if let whereSQL { select.append("\(whereSQL) AS _w") }
+        var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
+        if let source = pipe.source { body += "\n  FROM \(source)" }
+        if aggregating {
+            let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map(\.sql)
+            if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
+        }
+        var visible = outColumns.isEmpty ? ["1 AS _"] : outColumns
+        if whereSQL != nil { visible.append("_w") }
+        if !p.orderBy.isEmpty || p.skip != nil || p.limit != nil {
+            var outer = "SELECT \(visible.joined(separator: ", ")) FROM (\(body))"
+            if !p.orderBy.isEmpty {
+                outer += "\n  ORDER BY " + p.orderBy.enumerated().map { "cy_sortkey(_o\($0))\($1.descending ? " DESC" : "")" }.joined(separator: ", ")
+            }
+            let limit = try p.limit.map { "cy_count_value(\(try countExpr($0)))" } ?? "-1"
+            outer += "\n  LIMIT \(limit)"
+            if let skip = p.skip { outer += " OFFSET max(0, cy_count_value(\(try countExpr(skip))))" }
+            body = outer
+        }
+        if whereSQL != nil {
+            body = "SELECT \(outColumns.isEmpty ? "1 AS _" : outColumns.joined(separator: ", ")) FROM (\(body)) WHERE cy_true(_w)"
+        }
+        if final {
+            return (pipe, body, items.map(\.name))
+        }
+        var out = Pipeline()
+        out.variables = items.map(\.name)
+        for item in items { out.kinds[item.name] = item.kind }
+        out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
+        return (out, nil, [])
+    }
+
+    /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.
+    func countExpr(_ e: Expr) throws -> String {
+        if let v = constantValue(e) {
+            switch v {
+            case .int(let i) where i < 0:
+                throw QueryError.syntax("NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)", at: e.range)
+            case .int: break
+            default:
+                throw QueryError.syntax("InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)", at: e.range)
+            }
+        }
+        return try expr(e, [:])
+    }
+
+    // MARK: - CREATE
+
+    func compileCreate(_ patterns: [PatternPath], _ pipe: Pipeline, isLast: Bool) throws -> Pipeline {
+        let refs = pipe.refs()
+        var select = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
+        var nodes: [CreateStage.NodeItem] = []
+        var rels: [CreateStage.RelItem] = []
+        var known: [String: Int] = [:]   // variable → node item index
+        var newVariables: [String] = []
+        func propsColumn(_ e: Expr?) throws -> Int? {
+            guard let e else { return nil }
+            select.append("\(try expr(e, refs)) AS _c\(select.count)")
+            return select.count - 1
+        }
+        for p in patterns {
+            if p.pathName != nil { throw QueryError.unsupported("named paths", at: p.range) }
+            var indices: [Int] = []
+            for node in p.nodes {
+                if let v = node.variable, let i = known[v] { indices.append(i); continue }
+                let item = CreateStage.NodeItem(variable: node.variable, labels: node.labels,
+                                                propertiesColumn: try propsColumn(node.properties))
+                nodes.append(item)
+                indices.append(nodes.count - 1)
+                if let v = node.variable {
+                    known[v] = nodes.count - 1
+                    if refs[v] == nil { newVariables.append(v) }
+                }
+            }
+            for (i, rel) in p.rels.enumerated() {
+                let (from, to) = rel.direction == .incoming ? (indices[i + 1], indices[i]) : (indices[i], indices[i + 1])
+                rels.append(CreateStage.RelItem(variable: rel.variable, type: rel.types.first ?? "",
+                                                from: from, to: to, propertiesColumn: try propsColumn(rel.properties)))
+                if let v = rel.variable { newVariables.append(v) }
+            }
+        }
+        var sql = "SELECT \(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
+        if let source = pipe.source { sql += " FROM \(source)" }
+        var out = Pipeline()
+        out.variables = pipe.variables + newVariables
+        out.kinds = pipe.kinds
+        for v in newVariables { out.kinds[v] = rels.contains { $0.variable == v } ? .relationship : .node }
+        let table = isLast ? nil : fresh("_create")
+        stages.append(.create(CreateStage(sql: withPrefix() + sql, inputVariables: pipe.variables, nodes: nodes, rels: rels,
+                                          outputTable: table, outputVariables: out.variables)))
+        ctes = []
+        out.source = table
+        return out
+    }
+
+    // MARK: - Expressions
+
+    func expr(_ e: Expr, _ refs: [String: VarRef]) throws -> String {
+        if !substitutions.isEmpty, let s = substitutions[Binder.key(e)] { return s }
+        switch e.kind {
+        case .list, .map:
+            if let constant = constantValue(e) { return bind(constant) }
+        default: break
+        }
+        switch e.kind {
+        case .null: return "NULL"
+        case .bool(let b): return bind(.bool(b))
+        case .int(let i): return bind(.int(i))
+        case .float(let f): return bind(.float(f))
+        case .string(let s): return bind(.string(s))
+        case .parameter(let name):
+            guard let value = parameters[name] else {
+                throw QueryError("ParameterMissing", "MissingParameter", "parameter $\(name) has no value", at: e.range)
+            }
+            return bind(value)
+        case .unsupported(let what): throw QueryError.unsupported(what, at: e.range)
+        case .variable(let v):
+            guard let ref = refs[v] else {
+                throw QueryError.syntax("UndefinedVariable", "variable '\(v)' is not defined", at: e.range)
+            }
+            return ref.sql
+        case .property(let base, let key):
+            if case .variable(let v) = base.kind, let ref = refs[v] {
+                if let alias = ref.nodeAlias ?? ref.relAlias { return Self.propertyRead("\(alias).props", key) }
+                return entityProperty(ref.sql, key, kind: ref.kind)
+            }
+            return entityProperty(try expr(base, refs), key, kind: .any)
+        case .list(let items):
+            return "cy_list(\(try items.map { try expr($0, refs) }.joined(separator: ", ")))"
+        case .map(let entries):
+            var args: [String] = []
+            for (k, v) in entries {
+                args.append(bind(.string(k)))
+                args.append(try expr(v, refs))
+            }
+            return "cy_map(\(args.joined(separator: ", ")))"
+        case .index(let base, let index):
+            let b = try expr(base, refs), i = try expr(index, refs)
+            return "CASE cy_kind(\(b)) WHEN 4 THEN (SELECT cy_mapget(cy_props(props), \(i)) FROM node WHERE id = cy_nid(\(b))) WHEN 5 THEN (SELECT cy_mapget(cy_props(props), \(i)) FROM edge WHERE id = cy_rid(\(b))) ELSE cy_index(\(b), \(i)) END"
+        case .slice(let base, let lo, let hi):
+            let b = try expr(base, refs)
+            let l = try lo.map { try expr($0, refs) } ?? bind(.int(0))
+            let h = try hi.map { try expr($0, refs) } ?? bind(.int(Int64.max))
+            return "cy_slice(\(b), \(l), \(h))"
+        case .not(let a): return "cy_not(\(try expr(a, refs)))"
+        case .negate(let a): return "cy_neg(\(try expr(a, refs)))"
+        case .binary(let op, let a, let b):
+            let l = try expr(a, refs), r = try expr(b, refs)
+            let fn: String
+            switch op {
+            case "AND": fn = "cy_and"
+            case "OR": fn = "cy_or"
+            case "XOR": fn = "cy_xor"
+            case "=": fn = "cy_eq"
+            case "<>": fn = "cy_neq"
+            case "<": fn = "cy_lt"
+            case ">": fn = "cy_gt"
+            case "<=": fn = "cy_le"
+            case ">=": fn = "cy_ge"
+            case "+": fn = "cy_add"
+            case "-": fn = "cy_sub"
+            case "*": fn = "cy_mul"
+            case "/": fn = "cy_div"
+            case "%": fn = "cy_mod"
+            case "^": fn = "cy_pow"
+            case "STARTS WITH": fn = "cy_starts"
+            case "ENDS WITH": fn = "cy_ends"
+            case "CONTAINS": fn = "cy_contains"
+            case "IN": fn = "cy_in"
+            case "=~": fn = "cy_regex"
+            default: throw QueryError.unsupported("operator \(op)", at: e.range)
+            }
+            return "\(fn)(\(l), \(r))"
+        case .isNull(let a, let negated):
+            return "cy_bool((\(try expr(a, refs))) IS \(negated ? "NOT " : "")NULL)"
+        case .hasLabels(let a, let labels):
+            let x = try expr(a, refs)
+            var id = "cy_nid(\(x))"
+            if case .variable(let v) = a.kind, let alias = refs[v]?.nodeAlias { id = "\(alias).id" }
+            let list = labels.map { bind(.string($0)) }.joined(separator: ", ")
+            return "CASE WHEN \(x) IS NULL THEN NULL ELSE cy_bool((SELECT count(*) FROM node_label WHERE node = \(id) AND label IN (\(list))) = \(Set(labels).count)) END"
+        case .countStar: return "count(*)"
+        case .call(let name, let distinct, let args):
+            return try call(name.lowercased(), distinct: distinct, args, refs, e.range)
+        case .caseWhen(let subject, let whens, let otherwise):
+            var sql = "CASE"
+            let s = try subject.map { try expr($0, refs) }
+            for (c, v) in whens {
+                let test = try expr(c, refs)
+                let cond = s.map { "cy_eqt(\($0), \(test))" } ?? "cy_true(\(test))"
+                sql += " WHEN \(cond) THEN \(try expr(v, refs))"
+            }
+            if let o = otherwise { sql += " ELSE \(try expr(o, refs))" }
+            return sql + " END"
+        case .pattern(let p):
+            var ps = PatternSQL(refs: refs)
+            try addPattern(p, &ps, seedSource: nil)
+            addUniqueness(&ps)
+            return existsSQL(ps)
+        case .exists(let patterns, let cond, let query):
+            var ps = PatternSQL(refs: refs)
+            var whereExpr = cond
+            var pats = patterns
+            if let query {
+                guard query.parts.count == 1 else { throw QueryError.unsupported("UNION inside EXISTS", at: e.range) }
+                pats = []
+                for clause in query.parts[0].clauses {
+                    switch clause {
+                    case let .match(false, ps2, c, _):
+                        pats += ps2
+                        if let c { whereExpr = whereExpr.map { Expr(kind: .binary("AND", $0, c), range: c.range) } ?? c }
+                    case .ret: break
+                    default: throw QueryError.unsupported("this clause inside EXISTS { }", at: clause.range)
+                    }
+                }
+            }
+            for p in pats { try addPattern(p, &ps, seedSource: nil) }
+            addUniqueness(&ps)
+            if let w = whereExpr { ps.conditions.append("cy_true(\(try expr(w, ps.refs)))") }
+            return existsSQL(ps)
+        }
+    }
+
+    /// The value of an expression made only of literals and parameters (bound as one parameter).
+    func constantValue(_ e: Expr) -> CypherValue? {
+        switch e.kind {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .float(let f): return .float(f)
+        case .string(let s): return .string(s)
+        case .parameter(let name): return parameters[name]
+        case .list(let items):
+            var out: [CypherValue] = []
+            for item in items { guard let v = constantValue(item) else { return nil }; out.append(v) }
+            return .list(out)
+        case .map(let entries):
+            var out: [String: CypherValue] = [:]
+            for (k, v) in entries { guard let c = constantValue(v) else { return nil }; out[k] = c }
+            return .map(out)
+        default: return nil
+        }
+    }
+
+    func existsSQL(_ ps: PatternSQL) -> String {
+        let from = ps.tables.isEmpty ? "" : " FROM " + ps.tables.joined(separator: ", ")
+        let conds = ps.conditions.isEmpty ? "" : " WHERE " + ps.conditions.joined(separator: " AND ")
+        return "cy_bool(EXISTS (SELECT 1\(from)\(conds)))"
+    }
+
+    /// A property of a value that may be a node, a relationship or a map.
+    func entityProperty(_ x: String, _ key: String, kind: StaticType) -> String {
+        let node = "(SELECT \(Self.propertyRead("props", key)) FROM node WHERE id = cy_nid(\(x)))"
+        let rel = "(SELECT \(Self.propertyRead("props", key)) FROM edge WHERE id = cy_rid(\(x)))"
+        switch kind {
+        case .node: return node
+        case .relationship: return rel
+        default:
+            return "CASE cy_kind(\(x)) WHEN 4 THEN \(node) WHEN 5 THEN \(rel) ELSE cy_mapget(\(x), \(bind(.string(key)))) END"
+        }
+    }
+
+    func call(_ name: String, distinct: Bool, _ args: [Expr], _ refs: [String: VarRef], _ range: TextRange) throws -> String {
+        let a = try args.map { try expr($0, refs) }
+        let d = distinct ? "DISTINCT " : ""
+        func idOf(_ i: Int) -> String {
+            if case .variable(let v) = args[i].kind, let alias = refs[v]?.nodeAlias { return "\(alias).id" }
+            return "cy_nid(\(a[i]))"
+        }
+        switch name {
+        case "count": return "count(\(d)\(a[0]))"
+        case "collect", "sum", "avg", "min", "max": return "cy_\(name)(\(d)\(a[0]))"
+        case "coalesce": return a.count == 1 ? a[0] : "coalesce(\(a.joined(separator: ", ")))"
+        case "id": return "coalesce(cy_nid(\(a[0])), cy_rid(\(a[0])))"
+        case "labels":
+            return "CASE WHEN \(a[0]) IS NULL THEN NULL ELSE (SELECT cy_collect(label) FROM (SELECT label FROM node_label WHERE node = cy_check_kind_id(\(a[0]), 4) ORDER BY label)) END"
+        case "type":
+            return "(SELECT type FROM edge WHERE id = cy_rid(cy_check_kind(\(a[0]), 5)))"
+        case "keys":
+            return "CASE cy_kind(\(a[0])) WHEN 4 THEN (SELECT cy_keys(props) FROM node WHERE id = cy_nid(\(a[0]))) WHEN 5 THEN (SELECT cy_keys(props) FROM edge WHERE id = cy_rid(\(a[0]))) ELSE cy_mapkeys(\(a[0])) END"
+        case "properties":
+            return "CASE cy_kind(\(a[0])) WHEN 4 THEN (SELECT cy_props(props) FROM node WHERE id = cy_nid(\(a[0]))) WHEN 5 THEN (SELECT cy_props(props) FROM edge WHERE id = cy_rid(\(a[0]))) ELSE cy_mapprops(\(a[0])) END"
+        case "startnode": return "(SELECT cy_node(src) FROM edge WHERE id = cy_rid(cy_check_kind(\(a[0]), 5)))"
+        case "endnode": return "(SELECT cy_node(dst) FROM edge WHERE id = cy_rid(cy_check_kind(\(a[0]), 5)))"
+        default:
+            _ = idOf
+            guard ScalarFunctions.arity[name] != nil else {
+                throw QueryError.syntax("UnknownFunction", "unknown function '\(name)'", at: range)
+            }
+            return "cy_f_\(name)(\(a.joined(separator: ", ")))"
+        }
+    }
+}
