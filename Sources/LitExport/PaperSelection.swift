@@ -3,6 +3,7 @@
 // or inline query returns. Diagrams and the BibTeX export share this one selection step.
 import Foundation
 import LitModel
+import LitQuery
 import LitStore
 
 /// The papers an export is restricted to.
@@ -103,5 +104,78 @@ public enum PaperSelector {
             i += 1
         }
         return nil
+    }
+}
+
+extension PaperSelector {
+    /// The papers a query returns: every `Paper` node in its rows (in any column, lists included);
+    /// for a query that returns no nodes, the papers its `key` or `arxiv` column names. Query errors
+    /// are thrown as `QueryError`; a result that names no papers is a diagnostic.
+    ///
+    ///     try PaperSelector.papers(matching: "MATCH (p:Paper) WHERE p.year >= 2024 RETURN p", on: store)
+    public static func papers(matching text: String, parameters: [String: CypherValue] = [:], description: String? = nil,
+                              on store: GraphStore) throws -> PaperSelection {
+        let result = try QueryEngine.run(text, parameters: parameters, on: store)
+        var papers: [Int64] = []
+        var sawNode = false
+        func collect(_ value: CypherValue) {
+            switch value {
+            case .node(let entity):
+                sawNode = true
+                if entity.labels.contains("Paper") { papers.append(entity.id) }
+            case .list(let items): items.forEach(collect)
+            case .map(let entries): entries.values.forEach(collect)
+            default: break
+            }
+        }
+        for row in result.rows { row.forEach(collect) }
+        let summary = description ?? squeezedQuery(text)
+        if sawNode || result.rows.isEmpty {
+            var diagnostics: [Diagnostic] = []
+            if papers.isEmpty {
+                diagnostics.append(.warning("export.query.empty", "the query selects no paper"))
+            }
+            return PaperSelection(papers: papers, description: summary, diagnostics: diagnostics)
+        }
+        guard let column = result.columns.firstIndex(where: { $0 == "key" || $0 == "p.key" })
+                ?? result.columns.firstIndex(where: { $0 == "arxiv" || $0 == "p.arxiv" }) else {
+            throw Diagnostic.error("export.query.no-papers", "the query returns no Paper nodes: end it with RETURN p (p a :Paper), or return the papers' key",
+                                   notes: ["its columns: " + result.columns.joined(separator: ", ")])
+        }
+        return try store.readGraph { reader in
+            for row in result.rows {
+                if case .string(let key) = row[column], let node = try reader.paper(citedAs: key) { papers.append(node) }
+            }
+            return PaperSelection(papers: papers, description: summary)
+        }
+    }
+
+    /// A query on one line, shortened for a caption.
+    static func squeezedQuery(_ text: String) -> String {
+        let line = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
+            .joined(separator: " ").split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return line.count > 120 ? String(line.prefix(119)) + "…" : line
+    }
+
+    /// The text of `--query ARG` and a name for diagnostics: a `.cypher` file, a saved query
+    /// `Queries/NAME.cypher` (or in `$LITGRAPH_QUERIES`), else the argument itself as query text.
+    public static func queryText(_ argument: String) throws -> (text: String, file: String) {
+        let fm = FileManager.default
+        if argument.hasSuffix(".cypher") || (!argument.contains(" ") && !argument.contains("\n") && fm.fileExists(atPath: argument)) {
+            guard let text = try? String(contentsOfFile: argument, encoding: .utf8) else {
+                throw Diagnostic.error("export.query.unreadable", "cannot read the query file '\(argument)'")
+            }
+            return (text, argument)
+        }
+        if argument.range(of: #"^[A-Za-z0-9_.-]+$"#, options: .regularExpression) != nil {
+            var directories = ["Queries"]
+            if let env = ProcessInfo.processInfo.environment["LITGRAPH_QUERIES"], !env.isEmpty { directories.insert(env, at: 0) }
+            for directory in directories {
+                let path = (directory as NSString).appendingPathComponent(argument + ".cypher")
+                if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (text, path) }
+            }
+            throw Diagnostic.error("export.query.unknown", "no saved query '\(argument)' (looked for \(directories.map { "\($0)/\(argument).cypher" }.joined(separator: ", ")))")
+        }
+        return (argument, "<query>")
     }
 }

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
+import LitQuery
 import LitStore
 
 struct Export: ParsableCommand {
@@ -36,14 +37,26 @@ struct PaperSelectionOptions: ParsableArguments {
     }
 
     /// The selected papers, or nil when no flag restricts the export. Warnings are printed.
+    /// `store` must be opened with `QueryEngine.open` when a query selects.
     func select(in store: GraphStore) throws -> PaperSelection? {
         let selection: PaperSelection
         if let citeKeys {
             selection = try PaperSelector.citedIn(auxFile: citeKeys, store: store)
         } else if let query {
-            _ = query
-            throw Diagnostic.error("export.query.unavailable", "selecting papers by query needs the query engine, which this build does not have yet",
-                                   notes: ["select with --cite-keys FILE.aux meanwhile"])
+            let (text, file) = try PaperSelector.queryText(query)
+            var values: [String: CypherValue] = [:]
+            for p in parameters {
+                let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param expects name=value, got '\(p)'") }
+                values[parts[0]] = ResultFormatter.parameterValue(parts[1])
+            }
+            do {
+                selection = try PaperSelector.papers(matching: text, parameters: values,
+                                                     description: file == "<query>" ? nil : "\(query) (\(file))", on: store)
+            } catch let error as QueryError {
+                ExportReport.note(error.diagnostic(source: text, file: file).rendered(source: text))
+                throw ExitCode.failure
+            }
         } else {
             return nil
         }
@@ -55,13 +68,7 @@ struct PaperSelectionOptions: ParsableArguments {
 /// Prints diagnostics on stderr and turns a failed export into a non-zero exit.
 enum ExportReport {
     static func print(_ diagnostics: [Diagnostic]) {
-        for d in diagnostics {
-            var source: String? = nil
-            if let span = d.span, let data = FileManager.default.contents(atPath: span.file) {
-                source = String(decoding: data, as: UTF8.self)
-            }
-            note(d.rendered(source: source))
-        }
+        DiagnosticPrinter.print(diagnostics)
     }
 
     static func note(_ text: String) {

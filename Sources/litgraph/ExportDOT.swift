@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
+import LitQuery
 import LitStore
 
 extension DiagramView: ExpressibleByArgument {}
@@ -50,7 +51,7 @@ struct ExportDOT: ParsableCommand {
 
     func run() throws {
         try ExportReport.run {
-            let store = try GraphStore(path: database.path, readonly: true)
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let selected = try selection.select(in: store)
             let request = DiagramRequest(view: view, papers: selected?.papers, selectionNote: selected?.description,
                                          around: around, depth: depth, limit: limit)

@@ -1,6 +1,7 @@
 // `litgraph export graphml`: the whole graph as GraphML for Gephi, yEd, Cytoscape or Neo4j.
 import ArgumentParser
 import LitExport
+import LitQuery
 import LitStore
 
 struct ExportGraphML: ParsableCommand {
@@ -14,7 +15,7 @@ struct ExportGraphML: ParsableCommand {
 
     func run() throws {
         try ExportReport.run {
-            let store = try GraphStore(path: database.path, readonly: true)
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let counts = try GraphMLWriter.write(store, to: try FileOutput(path: out))
             if let out { ExportReport.note("wrote \(out): \(counts.nodes) nodes, \(counts.edges) edges") }
         }

@@ -1,6 +1,7 @@
 // `litgraph export json`: the whole graph as JSON, nodes and edges with typed properties.
 import ArgumentParser
 import LitExport
+import LitQuery
 import LitStore
 
 struct ExportJSON: ParsableCommand {
@@ -14,7 +15,7 @@ struct ExportJSON: ParsableCommand {
 
     func run() throws {
         try ExportReport.run {
-            let store = try GraphStore(path: database.path, readonly: true)
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let counts = try GraphJSONWriter.write(store, to: try FileOutput(path: out))
             if let out { ExportReport.note("wrote \(out): \(counts.nodes) nodes, \(counts.edges) edges") }
         }

@@ -2,6 +2,7 @@
 // command that imports them.
 import ArgumentParser
 import LitExport
+import LitQuery
 import LitStore
 
 struct ExportNeo4j: ParsableCommand {
@@ -15,7 +16,7 @@ struct ExportNeo4j: ParsableCommand {
 
     func run() throws {
         try ExportReport.run {
-            let store = try GraphStore(path: database.path, readonly: true)
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let summary = try Neo4jCSVWriter.write(store, toDirectory: out)
             for file in summary.files { print("\(file.name)\t\(file.rows)") }
             ExportReport.note("wrote \(summary.files.count) files to \(out): \(summary.nodes) nodes, \(summary.relationships) relationships; import with \(out)/import.sh")
