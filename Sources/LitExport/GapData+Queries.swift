@@ -84,7 +84,7 @@ extension GapData {
         func int(_ v: CypherValue?) -> Int? { if case .int(let i) = v { return Int(i) }; return nil }
         func paper(_ row: [String: CypherValue]) -> PaperSummary? {
             guard let node = int(row["node"]) else { return nil }
-            return PaperSummary(node: Int64(node), key: string(row["key"]), arxiv: string(row["arxiv"]),
+            return PaperSummary(id: Int64(node), key: string(row["key"]), arxiv: string(row["arxiv"]),
                                 title: string(row["title"]), year: int(row["year"]))
         }
         var methods: [TaxonomyNodeView] = [], classes: [TaxonomyNodeView] = [], gaps: [TaxonomyNodeView] = []

@@ -193,7 +193,7 @@ public struct GapReportBuilder: Sendable {
         var seen = Set<Int64>()
         var out: [GapReport.Paper] = []
         for link in data.links where mf.contains(link.method) && cf.contains(link.modelClass) {
-            if seen.insert(link.paper.node).inserted { out.append(Self.paper(link.paper)) }
+            if seen.insert(link.paper.id).inserted { out.append(Self.paper(link.paper)) }
         }
         return out.sorted(by: Self.newestFirst)
     }
@@ -206,15 +206,15 @@ public struct GapReportBuilder: Sendable {
         var paperYear: [Int64: Int] = [:]
         let methodAncestors = Self.ancestors(data.methods), classAncestors = Self.ancestors(data.modelClasses)
         for link in data.links {
-            if let y = link.paper.year { paperYear[link.paper.node] = y }
+            if let y = link.paper.year { paperYear[link.paper.id] = y }
             for m in methodAncestors[link.method] ?? [link.method] {
-                methodPapers[m, default: []].insert(link.paper.node)
+                methodPapers[m, default: []].insert(link.paper.id)
                 for c in classAncestors[link.modelClass] ?? [link.modelClass] {
-                    cell[m, default: [:]][c, default: []].insert(link.paper.node)
+                    cell[m, default: [:]][c, default: []].insert(link.paper.id)
                 }
             }
             for c in classAncestors[link.modelClass] ?? [link.modelClass] {
-                classPapers[c, default: []].insert(link.paper.node)
+                classPapers[c, default: []].insert(link.paper.id)
             }
         }
         let matrix = methods.map { m in classes.map { c in cell[m.id]?[c.id]?.count ?? 0 } }
@@ -257,7 +257,7 @@ public struct GapReportBuilder: Sendable {
         // The taxonomy's gaps.
         let gaps = data.gaps.map { gap -> GapReport.GapStatus in
             var seen = Set<Int64>()
-            let papers = (data.addressing[gap.id] ?? []).filter { seen.insert($0.node).inserted }.map(Self.paper)
+            let papers = (data.addressing[gap.id] ?? []).filter { seen.insert($0.id).inserted }.map(Self.paper)
                 .sorted(by: Self.newestFirst)
             return .init(id: gap.id, name: gap.name, concerns: data.concerns[gap.id] ?? [],
                          status: papers.isEmpty ? "open" : "addressed", papers: papers)

@@ -151,26 +151,6 @@ public struct TaxonomyNodeView: Sendable, Equatable {
     }
 }
 
-/// A paper as the gap report lists it.
-public struct PaperSummary: Sendable, Equatable, Hashable {
-    public var node: Int64
-    public var key: String?
-    public var arxiv: String?
-    public var title: String?
-    public var year: Int?
-
-    public init(node: Int64, key: String?, arxiv: String?, title: String?, year: Int?) {
-        self.node = node
-        self.key = key
-        self.arxiv = arxiv
-        self.title = title
-        self.year = year
-    }
-
-    /// The identifier people know it by: the BibTeX key, else the arXiv id, else the node id.
-    public var handle: String { key ?? arxiv.map { "arXiv:\($0)" } ?? "#\(node)" }
-}
-
 extension GraphStore {
     /// Resolves an identifier to a Paper node inside an open transaction.
     static func findPaper(_ text: String, in db: Database) throws -> Int64? {
@@ -250,7 +230,7 @@ extension GraphStore {
                 WHERE m.type = 'USES_METHOD'
                 """)
             .map { row in
-                (row["method"], row["class"], PaperSummary(node: row["node"], key: row["key"], arxiv: row["arxiv"],
+                (row["method"], row["class"], PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
                                                            title: row["title"], year: row["year"]))
             }
         }
@@ -277,7 +257,7 @@ extension GraphStore {
                        json_extract(p.props, '$.year') AS year
                 FROM edge e JOIN node p ON p.id = e.src WHERE e.type = 'ADDRESSES'
                 """) {
-                out[row["gap"], default: []].append(PaperSummary(node: row["node"], key: row["key"], arxiv: row["arxiv"],
+                out[row["gap"], default: []].append(PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
                                                                  title: row["title"], year: row["year"]))
             }
             return out
