@@ -46,8 +46,8 @@ let corpusFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
                     missing.append("\(assignment.paper): \(kind.linkType) \(reference.id)")
                 }
             }
-            for vetoed in assignment.not where links.contains(where: { $0.id == vetoed && $0.via == "lexicon" }) {
-                missing.append("\(assignment.paper): lexicon link to \(vetoed) despite 'not'")
+            for vetoed in assignment.not where links.contains(where: { $0.id == vetoed.id && $0.via == "lexicon" }) {
+                missing.append("\(assignment.paper): lexicon link to \(vetoed.id) despite 'not'")
             }
         }
         #expect(checked > 0)
