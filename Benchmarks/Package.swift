@@ -1,7 +1,6 @@
 // swift-tools-version: 6.3
 // litgraph's benchmark suite (ordo-one/benchmark), a package of its own so that the main package's
 // `swift build` stays lean. Run from this folder: `swift package benchmark`.
-import Foundation
 import PackageDescription
 import struct Foundation.URL
 
@@ -9,8 +8,6 @@ import struct Foundation.URL
 let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let areas = ["AtomIngest", "BibTeXParse", "QueryEngine", "Linking", "Exports"]
-// SwiftPM names a path dependency after its folder (`litgraph`, or a worktree's name).
-let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "litgraph-benchmarks",

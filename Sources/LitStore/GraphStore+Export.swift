@@ -21,20 +21,6 @@ public struct StoredEdge: Sendable, Hashable {
     public var properties: [String: JSONValue]
 }
 
-/// What a diagram shows of a paper.
-public struct PaperSummary: Sendable, Hashable {
-    public var id: Int64
-    public var key: String?
-    public var arxiv: String?
-    public var doi: String?
-    public var title: String?
-    public var year: Int?
-    /// Family name of the first author (display name when no family name is stored).
-    public var firstAuthor: String?
-    public var authorCount: Int
-    public var stub: Bool
-}
-
 /// A taxonomy entry (`Method`, `ModelClass`, `Application`, `Gap`) as stored.
 public struct TaxonomyEntry: Sendable, Hashable {
     public var node: Int64

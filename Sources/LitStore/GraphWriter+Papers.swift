@@ -95,7 +95,7 @@ extension GraphWriter {
             let id = try createNode(label: "Paper", props: props)
             try addIdents(record, node: id)
             try addRelations(record, paper: id)
-            try indexText(node: id, title: record.title, abstract: record.abstract, replacing: false)
+            try indexText(node: id, title: stated["title"]?.stringValue, abstract: stated["abstract"]?.stringValue)
             try addProvenance(node: id, line: record.line, fields: Self.provenanceFields(record, stated))
             return UpsertResult(node: id, outcome: .created)
         }
@@ -132,7 +132,7 @@ extension GraphWriter {
             changed = true
             if props["title"] != old["title"] || props["abstract"] != old["abstract"] {
                 try indexText(node: node, title: props["title"]?.stringValue, abstract: props["abstract"]?.stringValue,
-                              replacing: true)
+                              replacing: (old["title"]?.stringValue, old["abstract"]?.stringValue))
             }
         }
         try addIdents(record, node: node)

@@ -286,10 +286,13 @@ public final class GraphWriter {
 
     // MARK: Full-text index
 
-    /// Puts `node`'s title and abstract into `paper_fts` (rowid = node id), replacing what was there.
-    public func indexText(node: Int64, title: String?, abstract: String?, replacing: Bool) throws {
-        if replacing {
-            try run("DELETE FROM paper_fts WHERE rowid = ?", [node])
+    /// Puts `node`'s title and abstract into `paper_fts` (rowid = node id). `replacing` gives the
+    /// values indexed before, which the contentless index needs to remove them.
+    public func indexText(node: Int64, title: String?, abstract: String?,
+                          replacing old: (title: String?, abstract: String?)? = nil) throws {
+        if let old {
+            try run("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
+                    [node, old.title ?? "", old.abstract ?? ""])
         }
         try run("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", [node, title ?? "", abstract ?? ""])
     }

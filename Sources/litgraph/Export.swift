@@ -10,12 +10,14 @@ import LitStore
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the graph out: Graphviz diagrams, GraphML, JSON, Neo4j CSV.",
+        abstract: "Write the graph out: Graphviz diagrams, GraphML, JSON, Neo4j CSV, BibTeX.",
         subcommands: [
             ExportDOT.self,
             ExportGraphML.self,
             ExportJSON.self,
             ExportNeo4j.self,
+            ExportBibTeX.self,
+            ExportAliases.self,
         ]
     )
 }

@@ -13,6 +13,11 @@ struct Litgraph: ParsableCommand {
             Show.self,
             Query.self,
             Export.self,
+            DuplicatesCommand.self,
+            Link.self,
+            Explain.self,
+            Gaps.self,
+            Demo.self,
         ]
     )
 }

@@ -77,6 +77,13 @@ struct Query: ParsableCommand {
                 for name in compiled.arguments.keys.sorted(by: { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }) {
                     print("-- :\(name) = \(CypherValue.fromDatabase(compiled.arguments[name]!).tckText)")
                 }
+                // SQLite's plan for the final SELECT, when the database exists.
+                if FileManager.default.fileExists(atPath: database.path),
+                   let store = try? QueryEngine.open(path: database.path, readonly: true),
+                   let plan = try? QueryEngine.queryPlan(compiled, on: store), !plan.isEmpty {
+                    print("-- SQLite plan:")
+                    for line in plan { print("--   \(line)") }
+                }
                 return
             }
             let store = try QueryEngine.open(path: database.path)

@@ -215,6 +215,7 @@ struct AtomFixtureIngestTests {
         #expect(InputFormat.detect(prefix: Array("a\tb c\nd\te\n".utf8), path: "cites") == .citations)
         #expect(InputFormat.detect(prefix: Array("methods:\n  - id: probing\n".utf8), path: "t") == .taxonomy)
         #expect(InputFormat.detect(prefix: Array("<html><body>".utf8), path: "x.html") == .unknown)
+        #expect(InputFormat.detect(prefix: Array("SQLite format 3\0\t\n@a{".utf8), path: "g.sqlite") == .unknown)
     }
 }
 
