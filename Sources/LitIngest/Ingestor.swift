@@ -31,7 +31,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         if ext == "tsv" { return .citations }
         let lines = text.split(separator: "\n", maxSplits: 5).dropLast(text.count >= prefix.count ? 1 : 0)
         if !lines.isEmpty, lines.allSatisfy({ $0.contains("\t") }) { return .citations }
-        if text.range(of: #"(?m)^(methods|model_classes|applications|gaps|assignments)\s*:"#,
+        if text.range(of: #"(?m)^(taxonomy|methods|model_classes|applications|gaps|papers)\s*:"#,
                       options: .regularExpression) != nil {
             return .taxonomy
         }
@@ -48,9 +48,13 @@ public struct IngestSummary: Sendable, Equatable {
     public var papersUpdated = 0
     public var papersUnchanged = 0
     public var entriesSkipped = 0
+    public var citations = 0
     public var errors = 0
     public var warnings = 0
     public var bytes: Int64 = 0
+    /// Taxonomy files stored in this run, and what the last link did.
+    public var taxonomies = 0
+    public var link: LinkSummary?
 
     public init() {}
 
@@ -59,10 +63,12 @@ public struct IngestSummary: Sendable, Equatable {
         var text = "\(files) file\(files == 1 ? "" : "s"): \(papersNew) paper\(papersNew == 1 ? "" : "s") new, "
             + "\(papersUpdated) updated, \(papersUnchanged) unchanged"
         if entriesSkipped > 0 { text += ", \(entriesSkipped) skipped" }
+        if citations > 0 { text += ", \(citations) citation\(citations == 1 ? "" : "s")" }
         if skippedFiles > 0 { text += "; \(skippedFiles) other file\(skippedFiles == 1 ? "" : "s") skipped" }
         text += "; \(errors) error\(errors == 1 ? "" : "s")"
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if failedFiles > 0 { text += " (\(failedFiles) file\(failedFiles == 1 ? "" : "s") not stored)" }
+        if let link { text += "\nlinked: " + link.line }
         return text
     }
 }
@@ -84,8 +90,10 @@ public final class Ingestor {
     /// Called now and then with the run's progress (on the ingesting thread).
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
-    public private(set) var summary = IngestSummary()
-    private let cache = InternCache()
+    public internal(set) var summary = IngestSummary()
+    let cache = InternCache()
+    /// With a .bib input: the paper (key, arXiv id or DOI) that cites every entry of it.
+    public var citedBy: String?
 
     public init(store: GraphStore) {
         self.store = store
@@ -103,7 +111,7 @@ public final class Ingestor {
     /// Returns the summary; `diagnostics` holds what went wrong.
     @discardableResult
     public func ingest(paths: [String]) -> IngestSummary {
-        let inputs = expand(paths)
+        let inputs = Self.taxonomiesLast(expand(paths))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
         var done: Int64 = 0
         for input in inputs {
@@ -112,6 +120,7 @@ public final class Ingestor {
             onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
                                        papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
         }
+        relinkAfterRun()
         return summary
     }
 
@@ -152,7 +161,7 @@ public final class Ingestor {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    private func report(_ diagnostic: Diagnostic) {
+    func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
         switch diagnostic.severity {
         case .error: summary.errors += 1
@@ -173,11 +182,12 @@ public final class Ingestor {
         switch format {
         case .atom:
             ingestAtom(input, before: done, total: total)
-        case .bibtex, .citations, .taxonomy:
-            // Readers for these formats plug in here.
-            report(.error("ingest.unsupported", "\(format.rawValue) input is not supported by this build: '\(input.path)'",
-                          at: SourceSpan(file: input.path, line: 1, column: 1)))
-            summary.failedFiles += 1
+        case .bibtex:
+            ingestBibTeX(input, before: done, total: total)
+        case .citations:
+            ingestCitations(input, before: done, total: total)
+        case .taxonomy:
+            ingestTaxonomy(input)
         case .unknown:
             if input.explicit {
                 report(.error("ingest.unknown-format",

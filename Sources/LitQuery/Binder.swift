@@ -612,7 +612,8 @@ public enum Suggest {
         var best: (String, Int)?
         for c in candidates where c != word {
             let d = distance(word.lowercased(), c.lowercased())
-            if d <= max(1, word.count / 3), best == nil || d < best!.1 { best = (c, d) }
+            let allowed = word.count <= 3 ? 1 : max(2, word.count / 3)
+            if d <= allowed, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0
     }

@@ -287,9 +287,9 @@ struct JSONReader {
             }
         case UInt8(ascii: "\""):
             return string().map(CypherValue.string)
-        case UInt8(ascii: "t"): at += 4; return .bool(true)
-        case UInt8(ascii: "f"): at += 5; return .bool(false)
-        case UInt8(ascii: "n"): at += 4; return .null
+        case UInt8(ascii: "t"): return word("true", .bool(true))
+        case UInt8(ascii: "f"): return word("false", .bool(false))
+        case UInt8(ascii: "n"): return word("null", .null)
         default:
             let start = at
             var isFloat = false
@@ -302,6 +302,13 @@ struct JSONReader {
             if !isFloat, let i = Int64(text) { return .int(i) }
             return Double(text).map(CypherValue.float)
         }
+    }
+
+    mutating func word(_ w: String, _ v: CypherValue) -> CypherValue? {
+        let u = Array(w.utf8)
+        guard at + u.count <= bytes.count, Array(bytes[at..<at + u.count]) == u else { return nil }
+        at += u.count
+        return v
     }
 
     mutating func string() -> String? {
@@ -343,4 +350,9 @@ struct JSONReader {
         }
         return nil
     }
+}
+
+extension CypherValue {
+    /// A value as generated SQL stores it (for printing parameters).
+    public static func fromDatabase(_ value: DatabaseValue) -> CypherValue { CypherValue(value) }
 }

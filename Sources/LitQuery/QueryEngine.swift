@@ -9,6 +9,11 @@ import LitStore
 public struct QueryResult: Sendable {
     public var columns: [String]
     public var rows: [[CypherValue]]
+
+    public init(columns: [String], rows: [[CypherValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
 }
 
 public enum QueryEngine {
@@ -85,6 +90,15 @@ public enum QueryEngine {
         }
         try hydrate(&rows, db)
         return QueryResult(columns: compiled.columns, rows: rows)
+    }
+
+    /// SQLite's plan for the last SELECT of a compiled query (`EXPLAIN QUERY PLAN` details).
+    public static func queryPlan(_ compiled: CompiledQuery, on store: GraphStore) throws -> [String] {
+        guard case .select(let sql)? = compiled.stages.last else { return [] }
+        return try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments(for: sql, compiled.arguments))
+                .map { $0["detail"] as String }
+        }
     }
 
     static func arguments(for sql: String, _ all: [String: DatabaseValue]) -> StatementArguments {

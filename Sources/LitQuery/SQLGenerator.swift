@@ -249,7 +249,7 @@ final class SQLGenerator {
         case .binary("=", let a, let b):
             for (l, r) in [(a, b), (b, a)] {
                 if case .property(let base, let key) = l.kind, case .variable(let v) = base.kind,
-                   let alias = refs[v]?.nodeAlias, let hint = indexHint(alias: alias, key: key, value: r) {
+                   let alias = refs[v]?.nodeAlias, let hint = indexHint(alias: alias, key: key, value: r, refs: refs) {
                     return [hint]
                 }
             }
@@ -258,13 +258,24 @@ final class SQLGenerator {
         }
     }
 
-    func indexHint(alias: String, key: String, value: Expr) -> String? {
+    /// `json_extract(alias.props, '$.key') = value` when `key` is indexed and the value is surely
+    /// a string (then this SQLite equality is implied by Cypher's, and the index can serve it).
+    func indexHint(alias: String, key: String, value: Expr, refs: [String: VarRef] = [:]) -> String? {
         guard Schema.indexedPropertyKeys.contains(key) else { return nil }
-        var string: String?
-        if case .string(let s) = value.kind { string = s }
-        if case .parameter(let name) = value.kind, case .string(let s)? = parameters[name] { string = s }
-        guard let s = string else { return nil }
-        return "json_extract(\(alias).props, \(Self.jsonPath(key))) = \(bind(.string(s)))"
+        var sql: String?
+        switch value.kind {
+        case .string(let s): sql = bind(.string(s))
+        case .parameter(let name):
+            if case .string(let s)? = parameters[name] { sql = bind(.string(s)) }
+        default:
+            let scope = refs.mapValues(\.kind)
+            if Binder().freeVariables(value).allSatisfy({ refs[$0] != nil }),
+               (try? Binder().typeNoMutate(value, scope)) == .string {
+                sql = try? expr(value, refs)
+            }
+        }
+        guard let sql else { return nil }
+        return "json_extract(\(alias).props, \(Self.jsonPath(key))) = \(sql)"
     }
 
     func addUniqueness(_ ps: inout PatternSQL) {
@@ -310,7 +321,7 @@ final class SQLGenerator {
         }
         var out: [String] = []
         for (key, value) in entries {
-            if let alias, let hint = indexHint(alias: alias, key: key, value: value) { out.append(hint) }
+            if let alias, let hint = indexHint(alias: alias, key: key, value: value, refs: refs) { out.append(hint) }
             out.append("cy_eqt(\(Self.propertyRead(propsSQL, key)), \(try expr(value, refs)))")
         }
         return out
@@ -342,7 +353,12 @@ final class SQLGenerator {
             boundBefore.append(false)
             let alias = fresh("n")
             nodeAliases.append(alias)
-            if let first = node.labels.first {
+            // Drive from the label index, unless an indexed property will find the node.
+            var indexedProperty = false
+            if case .map(let entries)? = node.properties?.kind {
+                indexedProperty = entries.contains { Schema.indexedPropertyKeys.contains($0.0) }
+            }
+            if let first = node.labels.first, !indexedProperty {
                 let l = fresh("l")
                 ps.tables.append("node_label AS \(l)")
                 ps.tables.append("node AS \(alias)")
@@ -355,7 +371,7 @@ final class SQLGenerator {
                 ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias)
                 ps.newVariables.append(v)
             }
-            ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: true)
+            ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: !indexedProperty)
         }
         for (i, rel) in p.rels.enumerated() {
             let left = nodeAliases[i], right = nodeAliases[i + 1]

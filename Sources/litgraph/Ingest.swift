@@ -8,7 +8,7 @@ import LitStore
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read arXiv Atom feeds (and other supported inputs) into the graph.",
+        abstract: "Read arXiv Atom feeds, BibTeX files and citation tables into the graph.",
         discussion: """
             PATHs are files or folders (walked recursively). The format of each file is detected from \
             its content. Each file is stored in one transaction: a file with an error leaves nothing \
@@ -24,6 +24,9 @@ struct Ingest: ParsableCommand {
     @Flag(name: .long, help: "Print no summary line.")
     var quiet = false
 
+    @Option(name: .customLong("cited-by"), help: ArgumentHelp("The paper (BibTeX key, arXiv id or DOI) whose reference list the .bib inputs are: it cites every entry.", valueName: "key"))
+    var citedBy: String?
+
     func run() throws {
         let store: GraphStore
         do {
@@ -33,6 +36,7 @@ struct Ingest: ParsableCommand {
             throw ExitCode(1)
         }
         let ingestor = Ingestor(store: store)
+        ingestor.citedBy = citedBy
         let bar = ProgressBar(totalBytes: paths.reduce(0) { $0 + ProgressBar.size(of: $1) })
         if bar.enabled {
             ingestor.onProgress = { bar.update(done: $0.bytesDone, total: $0.bytesTotal) }

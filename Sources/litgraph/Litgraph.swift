@@ -11,6 +11,13 @@ struct Litgraph: ParsableCommand {
             Ingest.self,
             Stats.self,
             Show.self,
+            Query.self,
+            Export.self,
+            DuplicatesCommand.self,
+            Link.self,
+            Explain.self,
+            Gaps.self,
+            Demo.self,
         ]
     )
 }

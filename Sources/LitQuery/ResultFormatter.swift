@@ -1,0 +1,152 @@
+// Query results as text: an aligned table for a terminal, JSON, CSV and TSV for pipes, and the
+// TCK wire format (§4.1 of the TCK README) for the conformance runner.
+import Foundation
+
+public enum ResultFormat: String, CaseIterable, Sendable {
+    case table, json, csv, tsv, tck
+}
+
+public enum ResultFormatter {
+    public static func format(_ result: QueryResult, as format: ResultFormat) -> String {
+        switch format {
+        case .table: return table(result)
+        case .json: return json(result)
+        case .csv: return csv(result)
+        case .tsv: return tsv(result)
+        case .tck: return tck(result)
+        }
+    }
+
+    /// A value for people: strings bare, everything else in Cypher notation.
+    public static func display(_ v: CypherValue) -> String {
+        if case .string(let s) = v { return s }
+        return v.tckText
+    }
+
+    static func table(_ r: QueryResult) -> String {
+        if r.columns.isEmpty { return "" }
+        let limit = 80
+        func cell(_ v: CypherValue) -> String {
+            let s = display(v).replacingOccurrences(of: "\n", with: " ")
+            return s.count > limit ? String(s.prefix(limit - 1)) + "…" : s
+        }
+        let cells = r.rows.map { $0.map(cell) }
+        var widths = r.columns.map(\.count)
+        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ values: [String]) -> String {
+            zip(values, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = line(r.columns) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
+        for row in cells { out += line(row) + "\n" }
+        out += "(\(r.rows.count) row\(r.rows.count == 1 ? "" : "s"))\n"
+        return out
+    }
+
+    /// JSON value: nodes as {id, labels, properties}, relationships as {id, type, properties}.
+    public static func jsonValue(_ v: CypherValue) -> String {
+        switch v {
+        case .float(let f) where !f.isFinite: return "null"
+        case .list(let items): return "[" + items.map(jsonValue).joined(separator: ", ") + "]"
+        case .map(let m):
+            return "{" + m.keys.sorted().map { CypherValue.jsonQuote($0) + ": " + jsonValue(m[$0]!) }.joined(separator: ", ") + "}"
+        case .node(let e):
+            return "{\"id\": \(e.id), \"labels\": [\(e.labels.map(CypherValue.jsonQuote).joined(separator: ", "))], \"properties\": \(jsonValue(.map(e.properties)))}"
+        case .relationship(let e):
+            return "{\"id\": \(e.id), \"type\": \(CypherValue.jsonQuote(e.labels.first ?? "")), \"properties\": \(jsonValue(.map(e.properties)))}"
+        default: return v.jsonText
+        }
+    }
+
+    static func json(_ r: QueryResult) -> String {
+        if r.rows.isEmpty { return "[]\n" }
+        let rows = r.rows.map { row in
+            "  {" + zip(r.columns, row).map { CypherValue.jsonQuote($0) + ": " + jsonValue($1) }.joined(separator: ", ") + "}"
+        }
+        return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func csv(_ r: QueryResult) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        func value(_ v: CypherValue) -> String {
+            switch v {
+            case .null: return ""
+            case .string(let s): return s
+            default: return jsonValue(v)
+            }
+        }
+        var out = r.columns.map(field).joined(separator: ",") + "\r\n"
+        for row in r.rows { out += row.map { field(value($0)) }.joined(separator: ",") + "\r\n" }
+        return out
+    }
+
+    static func escapeTabs(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    static func tsv(_ r: QueryResult) -> String {
+        func value(_ v: CypherValue) -> String {
+            switch v {
+            case .null: return ""
+            case .string(let s): return escapeTabs(s)
+            default: return escapeTabs(jsonValue(v))
+            }
+        }
+        var out = r.columns.map(escapeTabs).joined(separator: "\t") + "\n"
+        for row in r.rows { out += row.map(value).joined(separator: "\t") + "\n" }
+        return out
+    }
+
+    /// TCK wire format: header line, then one line per row of TCK values; tabs and newlines
+    /// inside values written as `\t` and `\n`. Nothing at all when the query returns nothing.
+    static func tck(_ r: QueryResult) -> String {
+        if r.columns.isEmpty { return "" }
+        func wire(_ s: String) -> String {
+            s.replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+        }
+        var out = r.columns.map(wire).joined(separator: "\t") + "\n"
+        for row in r.rows { out += row.map { wire($0.tckText) }.joined(separator: "\t") + "\n" }
+        return out
+    }
+
+    /// The TCK error line for a failed query.
+    public static func tckError(_ e: QueryError) -> String {
+        if e.isUnsupported { return "UNSUPPORTED \(e.detail)" }
+        return "ERROR \(e.type) \(e.phase.rawValue) \(e.detail)"
+    }
+
+    /// Parameters from a file: a JSON object, or TCK lines `name<TAB>value`.
+    public static func parameters(fromFile text: String) -> Result<[String: CypherValue], QueryError> {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{") {
+            guard case .map(let m) = CypherValue.parseJSON(trimmed) else {
+                return .failure(QueryError("ArgumentError", "InvalidParameterFile", "the parameter file is not a JSON object"))
+            }
+            return .success(m)
+        }
+        var out: [String: CypherValue] = [:]
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let v = CypherValue.parseTCK(parts[1].replacingOccurrences(of: "\\t", with: "\t").replacingOccurrences(of: "\\n", with: "\n")) else {
+                return .failure(QueryError("ArgumentError", "InvalidParameterFile", "line \(n + 1): expected name<TAB>value"))
+            }
+            out[parts[0]] = v
+        }
+        return .success(out)
+    }
+
+    /// A `--param name=value` value: JSON when it parses as JSON, else the text as a string.
+    public static func parameterValue(_ text: String) -> CypherValue {
+        var reader = JSONReader(bytes: Array(text.utf8))
+        if let v = reader.value() {
+            reader.skip()
+            if reader.at == reader.bytes.count { return v }
+        }
+        return .string(text)
+    }
+}

@@ -1,0 +1,1 @@
+MATCH (p:Paper {arxiv: $id})<-[:CITES*1..3]-(q:Paper) RETURN count(DISTINCT q) AS citers

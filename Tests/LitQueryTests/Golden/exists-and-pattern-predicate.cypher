@@ -1,0 +1,1 @@
+MATCH (p:Paper) WHERE NOT (p)-[:CITES]->() AND EXISTS { (p)-[:USES_METHOD]->(:Method {id: 'probing'}) } RETURN p.key

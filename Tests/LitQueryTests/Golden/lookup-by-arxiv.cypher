@@ -1,0 +1,1 @@
+MATCH (p:Paper {arxiv: $id}) RETURN p.title AS title

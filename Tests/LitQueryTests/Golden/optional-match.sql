@@ -1,0 +1,22 @@
+WITH RECURSIVE
+s4 AS (
+  SELECT cy_node(n1.id) AS "v_p"
+  FROM node_label AS l2, node AS n1
+  WHERE l2.label = :p3
+    AND n1.id = l2.node
+),
+s12 AS (
+  SELECT s4."v_p" AS "v_p", cy_node(n6.id) AS "v_c", cy_rel(e9.id) AS "v_s"
+  FROM s4 LEFT JOIN (node AS n5 JOIN node_label AS l7 JOIN node AS n6 JOIN edge AS e9) ON n5.id = cy_nid(s4."v_p")
+    AND l7.label = :p8
+    AND n6.id = l7.node
+    AND e9.type = :p10
+    AND e9.src = n5.id AND e9.dst = n6.id
+    AND cy_true(cy_starts(cy_pv(json_extract(n6.props, '$.id'), json_type(n6.props, '$.id')), :p11))
+)
+SELECT (SELECT cy_pv(json_extract(props, '$.key'), json_type(props, '$.key')) FROM node WHERE id = cy_nid(s12."v_p")) AS c0, (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s12."v_c")) AS c1
+  FROM s12;
+-- :p3 = 'Paper'
+-- :p8 = 'ModelClass'
+-- :p10 = 'STUDIES'
+-- :p11 = 'text'

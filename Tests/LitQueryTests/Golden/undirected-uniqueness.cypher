@@ -1,0 +1,1 @@
+MATCH (a)-[r1]-(b)-[r2:KNOWS|LIKES]-(c) RETURN a, r2

@@ -1,0 +1,1 @@
+UNWIND $names AS name CREATE (:Author {name: name})

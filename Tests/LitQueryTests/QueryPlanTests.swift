@@ -1,0 +1,49 @@
+// The domain's hot paths use the store's indexes: SQLite's own query plan for the generated SQL
+// names the expression index on `arxiv` and the edge indexes for citation traversal.
+import Foundation
+import Testing
+import LitQuery
+
+@Suite("Query plans use the indexes")
+struct QueryPlanTests {
+    static func citationGraph() throws -> ScratchStore {
+        let s = try ScratchStore()
+        try s.run("UNWIND range(1, 400) AS i CREATE (:Paper {arxiv: '2401.' + toString(10000 + i), year: 2000 + i % 25})")
+        // Paper i cites papers i-1 and i-7.
+        for gap in [1, 7] {
+            try s.run("""
+                UNWIND range(\(gap + 1), 400) AS i
+                MATCH (a:Paper {arxiv: '2401.' + toString(10000 + i)}), (b:Paper {arxiv: '2401.' + toString(10000 + i - \(gap))})
+                CREATE (a)-[:CITES]->(b)
+                """)
+        }
+        try s.store.write { db in try db.execute(sql: "ANALYZE") }
+        return s
+    }
+
+    @Test func paperLookupByArxivUsesTheExpressionIndex() throws {
+        let s = try Self.citationGraph()
+        let compiled = try QueryEngine.compile("MATCH (p:Paper {arxiv: $id}) RETURN p.year", parameters: ["id": .string("2401.10200")])
+        let plan = try QueryEngine.queryPlan(compiled, on: s.store)
+        #expect(plan.contains { $0.contains("node_prop_arxiv") }, "plan: \(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN n") }, "plan: \(plan)")
+        #expect(try s.rows("MATCH (p:Paper {arxiv: $id}) RETURN p.year", ["id": .string("2401.10200")]) == ["2000"])
+        // The same through WHERE.
+        let viaWhere = try QueryEngine.compile("MATCH (p:Paper) WHERE p.arxiv = $id RETURN p", parameters: ["id": .string("2401.10200")])
+        #expect(try QueryEngine.queryPlan(viaWhere, on: s.store).contains { $0.contains("node_prop_arxiv") })
+    }
+
+    @Test func citationTraversalUsesTheEdgeIndexes() throws {
+        let s = try Self.citationGraph()
+        let query = "MATCH (p:Paper {arxiv: $id})<-[:CITES*1..3]-(q:Paper) RETURN count(DISTINCT q)"
+        let compiled = try QueryEngine.compile(query, parameters: ["id": .string("2401.10200")])
+        let plan = try QueryEngine.queryPlan(compiled, on: s.store)
+        #expect(plan.contains { $0.contains("node_prop_arxiv") }, "plan: \(plan)")
+        #expect(plan.contains { $0.contains("edge_in") }, "plan: \(plan)")
+        // 200 is cited by 201 and 207; within three hops: 201..203, 207..209, 208, 214, 215, 221 …
+        let count = try s.rows(query, ["id": .string("2401.10200")])
+        #expect(count == ["9"])
+        let fixed = try QueryEngine.compile("MATCH (p:Paper {arxiv: $id})-[:CITES]->(q) RETURN q.arxiv", parameters: ["id": .string("2401.10200")])
+        #expect(try QueryEngine.queryPlan(fixed, on: s.store).contains { $0.contains("edge_out") })
+    }
+}
