@@ -27,6 +27,8 @@ extension BibTeXEntry {
 
     /// `arXiv:2502.17516`, `arXiv preprint arXiv:2502.17516v2`, `arxiv.org/abs/…`, `abs/hep-th/9901001`.
     static func arxivMention(in text: String) -> ArxivID? {
+        // Cheap test first: the patterns all need "arxiv" (any case) or the arXiv DOI prefix.
+        guard Self.mayMentionArxiv(text) else { return nil }
         let patterns = [
             #"(?i)arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
             #"(?i)arxiv[:\s]\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
@@ -42,6 +44,17 @@ extension BibTeXEntry {
             }
         }
         return nil
+    }
+
+    static func mayMentionArxiv(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count >= 5 else { return false }
+        for i in 0...(u.count - 5) {
+            let c = u[i] | 0x20
+            if c == 0x61, u[i + 1] | 0x20 == 0x72, u[i + 2] | 0x20 == 0x78, u[i + 3] | 0x20 == 0x69,
+               u[i + 4] | 0x20 == 0x76 { return true }   // "arxiv"
+        }
+        return false
     }
 
     /// The normalised DOI, from `doi` or a doi.org URL; an arXiv DOI counts as one.
