@@ -562,12 +562,17 @@ final class SQLGenerator {
     /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.
     func countExpr(_ e: Expr) throws -> String {
         if let v = constantValue(e) {
+            // A parameter's value is known here but, as in openCypher, its error is a runtime one.
+            var isParameter = false
+            if case .parameter = e.kind { isParameter = true }
             switch v {
             case .int(let i) where i < 0:
-                throw QueryError.syntax("NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)", at: e.range)
+                throw QueryError("SyntaxError", "NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)",
+                                 at: e.range, phase: isParameter ? .runtime : .compileTime)
             case .int: break
             default:
-                throw QueryError.syntax("InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)", at: e.range)
+                throw QueryError("SyntaxError", "InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)",
+                                 at: e.range, phase: isParameter ? .runtime : .compileTime)
             }
         }
         return try expr(e, [:])
