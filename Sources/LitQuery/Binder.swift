@@ -270,7 +270,7 @@ struct Binder {
             if newScope[v] == nil {
                 throw QueryError.syntax("UndefinedVariable", "'\(v)' is not projected, so ORDER BY cannot use it", at: e.range)
             }
-        case .countStar, .call where containsAggregate(e) && isAggregateCall(e):
+        case _ where isAggregateCall(e):
             if !aggregating {
                 throw QueryError.syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", at: e.range)
             }

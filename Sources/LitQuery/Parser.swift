@@ -615,8 +615,10 @@ struct Parser {
                 case "CASE": return try parseCase()
                 case "EXISTS" where peek().isSymbol("{"):
                     return try parseExists()
-                case "ANY", "ALL", "NONE", "SINGLE" where peek().isSymbol("("):
-                    throw QueryError.unsupported("quantifier \(word)", at: TextRange(start: t.start, end: t.end))
+                case "ANY", "ALL", "NONE", "SINGLE":
+                    if peek().isSymbol("(") {
+                        throw QueryError.unsupported("quantifier \(word)", at: TextRange(start: t.start, end: t.end))
+                    }
                 case "REDUCE" where peek().isSymbol("("):
                     throw QueryError.unsupported("reduce", at: TextRange(start: t.start, end: t.end))
                 default: break

@@ -146,7 +146,6 @@ final class SQLGenerator {
         var source: String?
         var variables: [String] = []
         var kinds: [String: StaticType] = [:]
-
         func refs() -> [String: VarRef] {
             var out: [String: VarRef] = [:]
             for v in variables {
@@ -156,8 +155,15 @@ final class SQLGenerator {
         }
     }
 
-    func compileSingle(_ part: SingleQuery) throws -> (String?, [String]) {
+    func compileSingle(_ part: SingleQuery, outer: [String: VarRef] = [:]) throws -> (String?, [String]) {
         var pipe = Pipeline()
+        // Inside EXISTS { }: one correlated row holding the enclosing query's variables.
+        let outerNames = outer.keys.filter { !$0.isEmpty }.sorted()
+        if !outerNames.isEmpty {
+            pipe.variables = outerNames
+            for v in outerNames { pipe.kinds[v] = outer[v]!.kind }
+            pipe.source = addCTE("SELECT " + outerNames.map { "\(outer[$0]!.sql) AS \(Self.column($0))" }.joined(separator: ", "))
+        }
         for clause in part.clauses {
             switch clause {
             case let .match(optional, patterns, cond, _):
@@ -186,6 +192,8 @@ final class SQLGenerator {
                 }
             }
         }
+        // A subquery without RETURN: its rows are those of its last clause.
+        if !outer.isEmpty, let source = pipe.source { return ("SELECT 1 FROM \(source)", []) }
         return (nil, [])
     }
 
@@ -410,8 +418,23 @@ final class SQLGenerator {
     func addVarLength(_ rel: RelPattern, length: (min: Int?, max: Int?), left: String, right: String,
                       leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool,
                       _ ps: inout PatternSQL, seedSource: String?) throws {
-        if let v = rel.variable, ps.refs[v] != nil {
-            throw QueryError.unsupported("re-matching a bound variable-length relationship", at: rel.range)
+        if let v = rel.variable, let list = ps.refs[v] {
+            // A list of relationships bound before: the path must follow exactly those.
+            guard rel.direction != .both else {
+                throw QueryError.unsupported("re-matching a bound relationship list without a direction", at: rel.range)
+            }
+            let (from, to) = rel.direction == .outgoing ? ("src", "dst") : ("dst", "src")
+            let l = list.sql
+            var conds = [
+                "cy_f_size(\(l)) = (SELECT count(*) FROM json_each(cy_unwind(\(l))) AS j JOIN edge AS e ON e.id = cy_rid(cy_elem(j.value))\(rel.types.isEmpty ? "" : " WHERE e.type IN (\(rel.types.map { bind(.string($0)) }.joined(separator: ", ")))"))",
+                "NOT EXISTS (SELECT 1 FROM json_each(cy_unwind(\(l))) AS a JOIN json_each(cy_unwind(\(l))) AS b ON b.key = a.key + 1 JOIN edge AS ea ON ea.id = cy_rid(cy_elem(a.value)) JOIN edge AS eb ON eb.id = cy_rid(cy_elem(b.value)) WHERE ea.\(to) <> eb.\(from))",
+            ]
+            conds.append("CASE WHEN cy_f_size(\(l)) = 0 THEN \(left).id = \(right).id ELSE \(left).id = (SELECT \(from) FROM edge WHERE id = cy_rid(cy_index(\(l), \(bind(.int(0)))))) AND \(right).id = (SELECT \(to) FROM edge WHERE id = cy_rid(cy_index(\(l), \(bind(.int(-1)))))) END")
+            if let lo = length.min { conds.append("cy_f_size(\(l)) >= \(lo)") }
+            if let hi = length.max { conds.append("cy_f_size(\(l)) <= \(hi)") }
+            ps.conditions += conds
+            ps.uniqueness.append(("cy_rpath(\(l))", true))
+            return
         }
         let minHops = length.min ?? 1
         let maxHops = length.max ?? Self.unboundedDepth
@@ -731,6 +754,22 @@ final class SQLGenerator {
             try addPattern(p, &ps, seedSource: nil)
             addUniqueness(&ps)
             return existsSQL(ps)
+        case .exists(_, _, let query?) where Self.needsFullSubquery(query):
+            // A whole query inside EXISTS: its own CTE chain, correlated with the outer row.
+            let saved = ctes
+            ctes = []
+            defer { ctes = saved }
+            var selects: [String] = []
+            for part in query.parts {
+                if part.clauses.contains(where: { if case .create = $0 { return true }; return false }) {
+                    throw QueryError.syntax("InvalidClauseComposition", "EXISTS { } cannot contain updating clauses", at: e.range)
+                }
+                var outer = refs
+                if outer.isEmpty { outer = ["": VarRef(sql: "NULL", kind: .any)] }
+                let (sql, _) = try compileSingle(part, outer: outer)
+                if let sql { selects.append("SELECT 1 FROM (\(sql))") }
+            }
+            return "cy_bool(EXISTS (\(withPrefix())\(selects.joined(separator: " UNION ALL "))))"
         case .exists(let patterns, let cond, let query):
             var ps = PatternSQL(refs: refs)
             var whereExpr = cond
@@ -773,6 +812,17 @@ final class SQLGenerator {
             for (k, v) in entries { guard let c = constantValue(v) else { return nil }; out[k] = c }
             return .map(out)
         default: return nil
+        }
+    }
+
+    /// Whether EXISTS { query } needs more than a pattern and a WHERE.
+    static func needsFullSubquery(_ query: Query) -> Bool {
+        if query.parts.count > 1 { return true }
+        return query.parts[0].clauses.contains { clause in
+            switch clause {
+            case .match(false, _, _, _), .ret: return false
+            default: return true
+            }
         }
     }
 
