@@ -14,10 +14,14 @@ import GRDB
 ///   `bibkey`, `fingerprint` = normalised title|year|first family name, `taxonomy` id).
 /// - `provenance(node, source, line, fields)`: which Source node gave which fields of a node, and
 ///   from which line; `fields` is a JSON object field → value as that source stated it.
-/// - `paper_fts(title, abstract)`: FTS5 index of papers, rowid = node id.
+/// - `paper_fts(title, abstract)`: FTS5 index of papers, rowid = node id. Contentless (the text lives in
+///   the Paper's props): query it with MATCH for rowids; removing a row takes FTS5's 'delete' command
+///   with the values that were indexed.
 public enum Schema {
     /// Property keys with an expression index on `json_extract(props, '$.KEY')`. The query
-    /// compiler must write property access in exactly this form for these keys to use them.
+    /// compiler must write property access in exactly this form for these keys to use them. The
+    /// indexes are partial (nodes without the key are not in them), which any `=`, `<`, `>` or `IN`
+    /// test on the expression satisfies.
     public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
 
     public static func migrator() -> DatabaseMigrator {
@@ -58,10 +62,11 @@ public enum Schema {
                     fields TEXT NOT NULL DEFAULT '{}',
                     PRIMARY KEY (node, source)
                 ) WITHOUT ROWID;
-                CREATE VIRTUAL TABLE paper_fts USING fts5(title, abstract);
+                CREATE VIRTUAL TABLE paper_fts USING fts5(title, abstract, content='');
                 """)
             for key in indexedPropertyKeys {
-                try db.execute(sql: "CREATE INDEX node_prop_\(key) ON node(json_extract(props, '$.\(key)'))")
+                try db.execute(sql: "CREATE INDEX node_prop_\(key) ON node(json_extract(props, '$.\(key)')) "
+                               + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
             }
         }
         return migrator

@@ -12,6 +12,12 @@ struct Litgraph: ParsableCommand {
             Stats.self,
             Show.self,
             Query.self,
+            Export.self,
+            DuplicatesCommand.self,
+            Link.self,
+            Explain.self,
+            Gaps.self,
+            Demo.self,
         ]
     )
 }

@@ -1,8 +1,105 @@
 // Benchmarks for AtomIngest. Corpora come from ../shared/bench/gen_corpus.py under /tmp
 // (LITGRAPH_BENCH_CORPUS names the folder, default /tmp/c100k).
+//
+//   Atom parse          AtomReader over every page, no store: MB/s and entries/s.
+//   xmllint --stream    `xmllint --stream --noout` on the same pages, timed in the same run.
+//   Atom parse / xmllint  both, alternated, with the ratio of their MB/s (percent) as a metric.
+//   Atom ingest         the whole corpus into a fresh database: papers/s, peak memory.
 import Benchmark
 import Foundation
+import LitAtom
+import LitIngest
+import LitStore
+
+let corpus = ProcessInfo.processInfo.environment["LITGRAPH_BENCH_CORPUS"] ?? "/tmp/c100k"
+
+/// The corpus's Atom pages and their total size; empty when the corpus is absent.
+func atomPages() -> (paths: [String], bytes: Int64) {
+    let dir = corpus + "/atom"
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".xml") }.sorted()
+    let paths = names.map { dir + "/" + $0 }
+    let bytes = paths.reduce(Int64(0)) { total, path in
+        total + (((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0)
+    }
+    return (paths, bytes)
+}
+
+/// Parses every page; returns the number of entries and the seconds taken.
+func parseAll(_ paths: [String]) throws -> (entries: Int, seconds: Double) {
+    let start = ContinuousClock.now
+    var entries = 0
+    for path in paths {
+        let result = try AtomReader.read(path: path) { record in blackHole(record.title) }
+        entries += result.entries
+    }
+    let elapsed = ContinuousClock.now - start
+    return (entries, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+/// Runs `xmllint --stream --noout` over every page; returns the seconds taken.
+func xmllintAll(_ paths: [String]) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+    process.arguments = ["--stream", "--noout"] + paths
+    process.standardOutput = FileHandle.nullDevice
+    let start = ContinuousClock.now
+    try process.run()
+    process.waitUntilExit()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.metrics = [.wallClock, .throughput, .peakMemoryResident]
+    Benchmark.defaultConfiguration.maxIterations = 5
+    Benchmark.defaultConfiguration.maxDuration = .seconds(60)
+    Benchmark.defaultConfiguration.timeUnits = .milliseconds
+
+    let (pages, bytes) = atomPages()
+    guard !pages.isEmpty else {
+        print("AtomIngest: no corpus at \(corpus)/atom; generate one with "
+              + "python3 ../shared/bench/gen_corpus.py --papers 100000 --out \(corpus)")
+        return
+    }
+    let mb = Double(bytes) / 1_048_576
+    let mbps = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+    let entriesPerSecond = BenchmarkMetric.custom("entries/s", polarity: .prefersLarger, useScalingFactor: false)
+    let ratio = BenchmarkMetric.custom("parse/xmllint %", polarity: .prefersLarger, useScalingFactor: false)
+    let xmllintMBps = BenchmarkMetric.custom("xmllint MB/s", polarity: .prefersLarger, useScalingFactor: false)
+    let papersPerSecond = BenchmarkMetric.custom("papers/s", polarity: .prefersLarger, useScalingFactor: false)
+
+    Benchmark("Atom parse", configuration: .init(metrics: [.wallClock, .peakMemoryResident, mbps, entriesPerSecond])) { benchmark in
+        let (entries, seconds) = try parseAll(pages)
+        benchmark.measurement(mbps, Int(mb / seconds))
+        benchmark.measurement(entriesPerSecond, Int(Double(entries) / seconds))
+    }
+
+    Benchmark("xmllint --stream", configuration: .init(metrics: [.wallClock, mbps])) { benchmark in
+        let seconds = try xmllintAll(pages)
+        benchmark.measurement(mbps, Int(mb / seconds))
+    }
+
+    Benchmark("Atom parse / xmllint", configuration: .init(metrics: [ratio, mbps, xmllintMBps])) { benchmark in
+        let lint = try xmllintAll(pages)
+        let (_, ours) = try parseAll(pages)
+        benchmark.measurement(mbps, Int(mb / ours))
+        benchmark.measurement(xmllintMBps, Int(mb / lint))
+        benchmark.measurement(ratio, Int(100 * lint / ours))
+    }
+
+    Benchmark("Atom ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, papersPerSecond], maxIterations: 2)) { benchmark in
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
+        let ingestor = Ingestor(store: store)
+        let start = ContinuousClock.now
+        benchmark.startMeasurement()
+        let summary = ingestor.ingest(paths: [corpus + "/atom"])
+        benchmark.stopMeasurement()
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        benchmark.measurement(papersPerSecond, Int(Double(summary.papersNew) / seconds))
+        if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
+    }
 }

@@ -1,2 +1,0 @@
-// LitAtom: see the README architecture section.
-import LitModel

@@ -1,0 +1,250 @@
+// Name lists as bibtex splits them: names separated by `and` at brace level 0, each name cut into
+// tokens at white space, `~` and `-` (braces protect), then into First, von, Last and Jr by bibtex's
+// three forms (`First von Last`, `von Last, First`, `von Last, Jr, First`) and its rule for `von`
+// (a token whose first letter, looking into `{\…}` special characters, is lower case).
+import LitModel
+
+/// One name, split into bibtex's four parts. Each part is a list of raw (LaTeX) tokens.
+public struct BibTeXName: Sendable, Hashable {
+    public var first: [String]
+    public var von: [String]
+    public var last: [String]
+    public var jr: [String]
+
+    /// A part joined with the separators it had (hyphens kept, ties and spaces as spaces).
+    static func join(_ tokens: [String], _ seps: [String]) -> String {
+        var out = ""
+        for (k, token) in tokens.enumerated() {
+            out += token
+            if k < tokens.count - 1 { out += seps[k] == "-" ? "-" : " " }
+        }
+        return out
+    }
+
+    /// Each part as written (LaTeX), tokens joined by a space or the hyphen that joined them.
+    public internal(set) var rawFirst = "", rawVon = "", rawLast = "", rawJr = ""
+
+    /// `Last` with `von`: the family name as a citation shows it (`van der Berg`).
+    public var familyRaw: String { [rawVon, rawLast].filter { !$0.isEmpty }.joined(separator: " ") }
+
+    /// `First von Last, Jr` in raw LaTeX.
+    public var displayRaw: String {
+        var s = [rawFirst, rawVon, rawLast].filter { !$0.isEmpty }.joined(separator: " ")
+        if !rawJr.isEmpty { s += ", " + rawJr }
+        return s
+    }
+
+    /// The model's view: display, family (von + Last) and given (First) decoded to Unicode.
+    public var personName: PersonName {
+        PersonName(display: LaTeX.decode(displayRaw), family: LaTeX.decode(familyRaw),
+                   given: LaTeX.decode(rawFirst))
+    }
+
+    /// The Last part alone, decoded (for matching, without particles).
+    public var lastName: String { LaTeX.decode(rawLast) }
+}
+
+/// A split name list: the names, and whether it ended in `and others`.
+public struct BibTeXNameList: Sendable, Hashable {
+    public var names: [BibTeXName]
+    public var andOthers: Bool
+}
+
+public enum BibTeXNames {
+    /// Splits an author or editor field (raw, after macro expansion) as bibtex does.
+    ///
+    ///     BibTeXNames.split("van der Berg, Jan and Smith, Jr., John and others")
+    public static func split(_ value: String) -> BibTeXNameList {
+        var names: [BibTeXName] = []
+        var andOthers = false
+        let parts = splitAnd(Array(value.utf8))
+        for (k, part) in parts.enumerated() {
+            if k == parts.count - 1, k > 0, String(decoding: part, as: UTF8.self).trimmed == "others" {
+                andOthers = true
+                continue
+            }
+            let name = splitName(part)
+            if !(name.first.isEmpty && name.von.isEmpty && name.last.isEmpty && name.jr.isEmpty) {
+                names.append(name)
+            }
+        }
+        return BibTeXNameList(names: names, andOthers: andOthers)
+    }
+
+    static func isWhite(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    /// Cuts at ` and ` (any case, white space on both sides, brace level 0).
+    static func splitAnd(_ b: [UInt8]) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var depth = 0
+        var start = 0
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x7B { depth += 1 } else if c == 0x7D { if depth > 0 { depth -= 1 } }
+            else if depth == 0 && isWhite(c) && i + 4 < b.count
+                        && b[i + 1] | 0x20 == 0x61 && b[i + 2] | 0x20 == 0x6E && b[i + 3] | 0x20 == 0x64
+                        && isWhite(b[i + 4]) {
+                out.append(b[start..<i])
+                i += 4
+                start = i
+                continue
+            }
+            i += 1
+        }
+        out.append(b[start..<b.count])
+        return out
+    }
+
+    /// bibtex's von test on one token: the first letter at brace level 0 (or inside a `{\…}`
+    /// special character) is lower case.
+    static func isVon(_ t: [UInt8]) -> Bool {
+        var i = 0
+        while i < t.count {
+            let c = t[i]
+            if c >= 0x41 && c <= 0x5A { return false }
+            if c >= 0x61 && c <= 0x7A { return true }
+            if c == 0x7B {
+                i += 1
+                if i + 1 < t.count && t[i] == 0x5C {
+                    // A special character: a known foreign letter decides, else its first letter.
+                    i += 1
+                    let start = i
+                    while i < t.count && ((t[i] >= 0x41 && t[i] <= 0x5A) || (t[i] >= 0x61 && t[i] <= 0x7A)) { i += 1 }
+                    let name = String(decoding: t[start..<i], as: UTF8.self)
+                    switch name {
+                    case "OE", "AE", "AA", "O", "L": return false
+                    case "i", "j", "oe", "ae", "aa", "o", "l", "ss": return true
+                    default: break
+                    }
+                    var depth = 1
+                    while i < t.count && depth > 0 {
+                        let d = t[i]
+                        if d >= 0x41 && d <= 0x5A { return false }
+                        if d >= 0x61 && d <= 0x7A { return true }
+                        if d == 0x7D { depth -= 1 } else if d == 0x7B { depth += 1 }
+                        i += 1
+                    }
+                    return false
+                }
+                // A plain group hides its letters: skip to its end.
+                var depth = 1
+                while i < t.count && depth > 0 {
+                    if t[i] == 0x7B { depth += 1 } else if t[i] == 0x7D { depth -= 1 }
+                    i += 1
+                }
+                continue
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func splitName(_ part: ArraySlice<UInt8>) -> BibTeXName {
+        // Trailing white space and commas go (bibtex warns about the commas).
+        var b = Array(part)
+        while let last = b.last, isWhite(last) || last == 0x2C { b.removeLast() }
+        var tokens: [[UInt8]] = []
+        var seps: [String] = []           // separator after token k
+        var commas: [Int] = []            // token counts at each comma (at most two)
+        var starting = true
+        var depth = 0
+        var current: [UInt8] = []
+        func finish() {
+            if !current.isEmpty { tokens.append(current); seps.append(""); current = [] }
+        }
+        for c in b {
+            if depth > 0 {
+                current.append(c)
+                if c == 0x7B { depth += 1 } else if c == 0x7D { depth -= 1 }
+                continue
+            }
+            switch c {
+            case 0x2C: // ,
+                finish()
+                if commas.count < 2 { commas.append(tokens.count) }
+                starting = true
+            case 0x7B:
+                depth = 1
+                current.append(c)
+                starting = false
+            case 0x7D:
+                current.append(c)
+                starting = false
+            case 0x20, 0x09, 0x0A, 0x0D, 0x7E, 0x2D:
+                if !starting {
+                    finish()
+                    seps[seps.count - 1] = c == 0x2D ? "-" : c == 0x7E ? "~" : " "
+                }
+                starting = true
+            default:
+                current.append(c)
+                starting = false
+            }
+        }
+        finish()
+        let n = tokens.count
+        var firstRange = 0..<0, vonRange = 0..<0, lastRange = 0..<0, jrRange = 0..<0
+
+        func vonEnd(from vonStart: Int, lastEnd: Int) -> Int {
+            var end = lastEnd - 1
+            while end > vonStart {
+                if isVon(tokens[end - 1]) { return end }
+                end -= 1
+            }
+            return end
+        }
+
+        switch commas.count {
+        case 0:
+            let lastEnd = n
+            var vonStart = 0
+            var found = false
+            var vEnd = 0
+            while vonStart < lastEnd - 1 {
+                if isVon(tokens[vonStart]) {
+                    vEnd = vonEnd(from: vonStart, lastEnd: lastEnd)
+                    found = true
+                    break
+                }
+                vonStart += 1
+            }
+            if !found {
+                // No von: a hyphen before the last token pulls the tokens it joins into Last.
+                while vonStart > 0 && seps[vonStart - 1] == "-" { vonStart -= 1 }
+                vEnd = vonStart
+            }
+            firstRange = 0..<vonStart
+            vonRange = vonStart..<vEnd
+            lastRange = vEnd..<lastEnd
+        default:
+            let lastEnd = commas[0]
+            let jrEnd = commas.count == 2 ? commas[1] : lastEnd
+            let vEnd = lastEnd > 0 ? vonEnd(from: 0, lastEnd: lastEnd) : 0
+            vonRange = 0..<vEnd
+            lastRange = vEnd..<lastEnd
+            jrRange = lastEnd..<jrEnd
+            firstRange = jrEnd..<n
+        }
+        func text(_ r: Range<Int>) -> [String] { r.map { String(decoding: tokens[$0], as: UTF8.self) } }
+        func raw(_ r: Range<Int>) -> String {
+            guard !r.isEmpty else { return "" }
+            return BibTeXName.join(text(r), Array(seps[r]))
+        }
+        var name = BibTeXName(first: text(firstRange), von: text(vonRange), last: text(lastRange), jr: text(jrRange))
+        name.rawFirst = raw(firstRange)
+        name.rawVon = raw(vonRange)
+        name.rawLast = raw(lastRange)
+        name.rawJr = raw(jrRange)
+        return name
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,126 @@
+// BibTeX entries → the format-neutral WorkRecord that entity resolution merges: arXiv ids from every
+// place exporters put them (eprint + archivePrefix/eprinttype, `arXiv:ID` in journal, note or
+// howpublished, arxiv.org URLs, 10.48550 DOIs), DOIs normalised, names split and decoded, year and
+// month as numbers, the venue (never "arXiv preprint …" or CoRR), everything else kept as extra fields.
+import Foundation
+import LitModel
+
+extension BibTeXEntry {
+    /// The arXiv id the entry states, wherever an exporter put it.
+    public var arxivID: ArxivID? {
+        let archive = (self["archiveprefix"] ?? self["eprinttype"])?.lowercased()
+        if let eprint = self["eprint"] {
+            if archive == "arxiv" || archive == nil || eprint.lowercased().hasPrefix("arxiv:") {
+                if let id = ArxivID(eprint) { return id }
+            }
+        }
+        for name in ["doi", "url", "journal", "note", "howpublished", "booktitle", "pdf", "eprint"] {
+            guard let value = self[name] else { continue }
+            if name == "doi" {
+                if let doi = DOI.normalise(value), let id = DOI.arxiv(doi) { return id }
+                continue
+            }
+            if let id = Self.arxivMention(in: value) { return id }
+        }
+        return nil
+    }
+
+    /// `arXiv:2502.17516`, `arXiv preprint arXiv:2502.17516v2`, `arxiv.org/abs/…`, `abs/hep-th/9901001`.
+    static func arxivMention(in text: String) -> ArxivID? {
+        let patterns = [
+            #"(?i)arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
+            #"(?i)arxiv[:\s]\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
+            #"(?i)10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?"#,
+        ]
+        for pattern in patterns {
+            guard let match = text.range(of: pattern, options: .regularExpression) else { continue }
+            let found = String(text[match])
+            if let range = found.range(of: #"(?i)([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?$"#,
+                                       options: .regularExpression),
+               let id = ArxivID(String(found[range])) {
+                return id
+            }
+        }
+        return nil
+    }
+
+    /// The normalised DOI, from `doi` or a doi.org URL; an arXiv DOI counts as one.
+    public var normalisedDOI: String? {
+        if let doi = self["doi"], let n = DOI.normalise(doi) { return n }
+        if let url = self["url"], url.lowercased().contains("doi.org/"), let n = DOI.normalise(url) { return n }
+        return nil
+    }
+
+    /// The year as a number: `year`, else the start of `date`.
+    public var yearNumber: Int? {
+        for name in ["year", "date"] {
+            guard let value = self[name] else { continue }
+            let digits = value.unicodeScalars.drop(while: { !CharacterSet.decimalDigits.contains($0) })
+                .prefix(while: { CharacterSet.decimalDigits.contains($0) })
+            if digits.count == 4, let y = Int(String(String.UnicodeScalarView(digits))) { return y }
+        }
+        return nil
+    }
+
+    /// The month as 1…12 from `month` (`jan`, `January`, `1`, `Feb.`) or `date` (`2024-03`).
+    public var monthNumber: Int? {
+        if let value = self["month"]?.lowercased().trimmingCharacters(in: .whitespaces) {
+            if let n = Int(value), (1...12).contains(n) { return n }
+            let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+            let word = value.prefix(while: \.isLetter)
+            if word.count >= 3, let i = names.firstIndex(of: String(word.prefix(3))) { return i + 1 }
+        }
+        if let date = self["date"], date.count >= 7 {
+            let parts = date.split(separator: "-")
+            if parts.count >= 2, let m = Int(parts[1]), (1...12).contains(m) { return m }
+        }
+        return nil
+    }
+
+    /// DBLP tells homonyms apart with a number after the name (`Qian Li 0004`): not part of the name.
+    static func withoutHomonymNumbers(_ authors: String) -> String {
+        guard authors.contains(where: \.isNumber) else { return authors }
+        return authors.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
+                                            options: .regularExpression)
+    }
+
+    /// The record entity resolution works with.
+    public func workRecord() -> WorkRecord {
+        var r = WorkRecord(via: "bibtex", line: line)
+        r.bibKey = key
+        r.entryType = type
+        r.arxiv = arxivID
+        r.doi = normalisedDOI
+        if let doi = r.doi, DOI.arxiv(doi) != nil, r.arxiv != nil {
+            // An arXiv DOI is the arXiv identity, not a published version's DOI.
+            r.doi = nil
+        }
+        r.title = self["title"].map(LaTeX.decode)
+        r.abstract = self["abstract"].map(LaTeX.decode)
+        if let authors = self["author"] {
+            r.authors = BibTeXNames.split(Self.withoutHomonymNumbers(authors)).names.map(\.personName)
+        }
+        r.year = yearNumber
+        r.month = monthNumber
+        r.primaryCategory = self["primaryclass"]
+        if let keywords = self["keywords"] {
+            r.keywords = LaTeX.decode(keywords).split(whereSeparator: { $0 == "," || $0 == ";" })
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        for name in ["journal", "booktitle", "journaltitle", "howpublished"] {
+            guard let value = self[name] else { continue }
+            let text = LaTeX.decode(value)
+            if name == "howpublished" && !text.lowercased().contains("proceedings") { continue }
+            if Self.arxivMention(in: text) != nil || text.lowercased() == "corr"
+                || text.lowercased().hasPrefix("arxiv") { continue }
+            r.venue = text
+            break
+        }
+        if let url = self["url"] { r.links["url"] = url }
+        let known: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass", "keywords", "url", "doi"]
+        for field in fields where !known.contains(field.name) {
+            r.extra[field.name] = field.value
+        }
+        return r
+    }
+}

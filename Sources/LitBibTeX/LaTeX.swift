@@ -1,0 +1,259 @@
+// LaTeX in BibTeX values → Unicode text for search and display: accents in every spelling
+// ({\"u}, \"{u}, \"u, {\"{u}}), foreign letters (\ss, \o, \ae, \l, \i…), escaped specials (\&, \%),
+// dashes and quotes, text-style commands reduced to their argument, braces dropped, math kept as
+// written. The raw value is never changed; this is a view of it. The reverse, `encode`, escapes
+// non-ASCII text for bibtex.
+import Foundation
+
+public enum LaTeX {
+    /// Accent commands → combining marks.
+    static let accents: [String: Character] = [
+        "`": "\u{0300}", "'": "\u{0301}", "^": "\u{0302}", "~": "\u{0303}", "=": "\u{0304}",
+        "u": "\u{0306}", ".": "\u{0307}", "\"": "\u{0308}", "r": "\u{030A}", "H": "\u{030B}",
+        "v": "\u{030C}", "d": "\u{0323}", "c": "\u{0327}", "k": "\u{0328}", "b": "\u{0331}",
+    ]
+
+    /// Commands that stand for one character or a fixed text.
+    static let symbols: [String: String] = [
+        "ss": "ß", "SS": "SS", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+        "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
+        "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "dj": "đ", "DJ": "Đ",
+        "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": " ",
+        ";": " ", ":": " ", "!": "", "/": "", "-": "", "@": "", "\\": " ",
+        "textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…", "textellipsis": "…",
+        "S": "§", "P": "¶", "copyright": "©", "textcopyright": "©", "textregistered": "®",
+        "texttrademark": "™", "pounds": "£", "textsterling": "£", "euro": "€", "texteuro": "€",
+        "textquoteright": "’", "textquoteleft": "‘", "textquotedblleft": "“", "textquotedblright": "”",
+        "guillemotleft": "«", "guillemotright": "»", "textasciitilde": "~", "textasciicircum": "^",
+        "textbackslash": "\\", "textbar": "|", "textless": "<", "textgreater": ">", "textdegree": "°",
+        "textperiodcentered": "·", "textbullet": "•", "dag": "†", "ddag": "‡", "textdagger": "†",
+        "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e", "slash": "/",
+        "textunderscore": "_", "textexclamdown": "¡", "textquestiondown": "¿", "noopsort": "",
+        "relax": "", "protect": "", "nobreakspace": " ", "quad": " ", "qquad": " ", "enspace": " ",
+        "thinspace": " ", "textsuperscript": "", "textsubscript": "",
+    ]
+
+    /// Greek letter commands → letters (`\alpha` → α), for `$\alpha$` alone.
+    static let greek: [String: String] = [
+        "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
+        "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
+        "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+        "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+        "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    ]
+
+    /// Decodes LaTeX to display text: `Schr{\"o}dinger --- {\ss}` → `Schrödinger — ß`.
+    public static func decode(_ raw: String) -> String {
+        // Fast path: nothing LaTeX-like in the value.
+        if !raw.utf8.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x2D
+                                        || $0 == 0x60 || $0 == 0x27 || $0 == 0x24 || $0 == 0x0A || $0 == 0x09 }) {
+            return raw
+        }
+        var decoder = Decoder(Array(raw.unicodeScalars))
+        let text = decoder.run()
+        return collapse(text.precomposedStringWithCanonicalMapping)
+    }
+
+    static func collapse(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var space = false
+        for ch in s {
+            if ch == " " || ch == "\n" || ch == "\t" || ch == "\r" {
+                space = !out.isEmpty
+            } else {
+                if space { out.append(" ") }
+                space = false
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    struct Decoder {
+        let s: [Unicode.Scalar]
+        var i = 0
+        var out = String.UnicodeScalarView()
+
+        init(_ s: [Unicode.Scalar]) { self.s = s }
+
+        mutating func run() -> String {
+            while i < s.count { step() }
+            return String(out)
+        }
+
+        func peek(_ k: Int = 0) -> Unicode.Scalar? { i + k < s.count ? s[i + k] : nil }
+
+        mutating func step() {
+            let c = s[i]
+            switch c {
+            case "\\":
+                command()
+            case "{", "}":
+                i += 1
+            case "$":
+                math()
+            case "~":
+                out.append(" "); i += 1
+            case "-":
+                if peek(1) == "-" && peek(2) == "-" { out.append("—"); i += 3 }
+                else if peek(1) == "-" { out.append("–"); i += 2 }
+                else { out.append("-"); i += 1 }
+            case "`":
+                if peek(1) == "`" { out.append("“"); i += 2 } else { out.append("‘"); i += 1 }
+            case "'":
+                if peek(1) == "'" { out.append("”"); i += 2 } else { out.append("'"); i += 1 }
+            default:
+                out.append(c); i += 1
+            }
+        }
+
+        /// Math is kept as written, dollars included.
+        mutating func math() {
+            let double = peek(1) == "$"
+            let start = i
+            i += double ? 2 : 1
+            while i < s.count {
+                if s[i] == "\\" { i += 2; continue }
+                if s[i] == "$" {
+                    i += (double && peek(1) == "$") ? 2 : 1
+                    // `$\alpha$` alone is the letter.
+                    let inner = String(String.UnicodeScalarView(s[(start + 1)..<(i - 1)]))
+                    if !double, inner.hasPrefix("\\"), let letter = LaTeX.greek[String(inner.dropFirst())] {
+                        out.append(contentsOf: letter.unicodeScalars)
+                        return
+                    }
+                    for k in start..<min(i, s.count) { out.append(s[k]) }
+                    return
+                }
+                i += 1
+            }
+            // Unterminated: keep the rest literally.
+            for k in start..<s.count { out.append(s[k]) }
+        }
+
+        /// `\name` (letters) or `\x` (one non-letter).
+        mutating func readName() -> String {
+            var name = ""
+            if let c = peek(), c.properties.isAlphabetic && c.isASCII {
+                while let c = peek(), c.isASCII && c.properties.isAlphabetic { name.unicodeScalars.append(c); i += 1 }
+                // A space after a letter command only ends it.
+                while let c = peek(), c == " " { i += 1 }
+            } else if let c = peek() {
+                name.unicodeScalars.append(c); i += 1
+            }
+            return name
+        }
+
+        /// The accent's argument: `{x}`, `{\i}`, or the next character.
+        mutating func accentArgument() -> String {
+            while let c = peek(), c == " " { i += 1 }
+            guard let c = peek() else { return "" }
+            if c == "{" {
+                i += 1
+                var inner = Decoder(Array(s[i...]))
+                var depth = 0
+                var consumed = 0
+                while inner.i < inner.s.count {
+                    let d = inner.s[inner.i]
+                    if d == "{" { depth += 1; inner.i += 1; continue }
+                    if d == "}" {
+                        if depth == 0 { inner.i += 1; break }
+                        depth -= 1; inner.i += 1; continue
+                    }
+                    inner.step()
+                }
+                consumed = inner.i
+                i += consumed
+                return String(inner.out)
+            }
+            if c == "\\" {
+                i += 1
+                let name = readName()
+                return LaTeX.symbols[name] ?? name
+            }
+            i += 1
+            return String(c)
+        }
+
+        mutating func command() {
+            i += 1
+            guard peek() != nil else { out.append("\\"); return }
+            let name = readName()
+            if let mark = LaTeX.accents[name] {
+                let arg = accentArgument()
+                var scalars = Array(arg.unicodeScalars)
+                if scalars.isEmpty { scalars = [" "] }
+                // An accent on a dotless i or j is the accented i or j.
+                if scalars[0] == "ı" { scalars[0] = "i" } else if scalars[0] == "ȷ" { scalars[0] = "j" }
+                // The mark goes on the first character of the argument.
+                out.append(scalars[0])
+                for m in mark.unicodeScalars { out.append(m) }
+                for k in 1..<scalars.count { out.append(scalars[k]) }
+                return
+            }
+            if let text = LaTeX.symbols[name] {
+                out.unicodeScalars(text)
+                return
+            }
+            // Any other command: drop it, keep its argument (\emph{x}, \textbf{x}, \url{x}, …).
+        }
+    }
+
+    /// Escapes text for bibtex: non-ASCII letters as accent commands where one exists (`ü` → `{\"u}`),
+    /// specials (`&`, `%`, `$`, `#`, `_`) with a backslash; anything else is kept.
+    public static func encode(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "\\&"
+            case "%": out += "\\%"
+            case "#": out += "\\#"
+            case "_": out += "\\_"
+            case "$": out += "\\$"
+            default:
+                if ch.isASCII { out.append(ch); continue }
+                if let special = reverseSymbols[ch] { out += "{\\\(special)}"; continue }
+                out += encodeAccented(ch) ?? String(ch)
+            }
+        }
+        return out
+    }
+
+    static let reverseSymbols: [Character: String] = [
+        "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "å": "aa", "Å": "AA",
+        "ł": "l", "Ł": "L", "ı": "i", "ð": "dh", "Ð": "DH", "þ": "th", "Þ": "TH", "đ": "dj", "Đ": "DJ",
+        "–": "textendash", "—": "textemdash", "…": "ldots", "§": "S", "¶": "P", "©": "copyright",
+        "£": "pounds", "€": "euro", "’": "textquoteright", "‘": "textquoteleft", "“": "textquotedblleft",
+        "”": "textquotedblright", "«": "guillemotleft", "»": "guillemotright", "°": "textdegree",
+        "·": "textperiodcentered", "•": "textbullet", "†": "dag", "‡": "ddag", "¡": "textexclamdown",
+        "¿": "textquestiondown", "®": "textregistered", "™": "texttrademark",
+    ]
+
+    static let reverseAccents: [Unicode.Scalar: String] = {
+        var map: [Unicode.Scalar: String] = [:]
+        for (command, mark) in accents { map[mark.unicodeScalars.first!] = command }
+        return map
+    }()
+
+    /// `é` → `{\'e}`, `ñ` → `{\~n}`, `ı́` → `{\'{\i}}`; nil when no accent command fits.
+    static func encodeAccented(_ ch: Character) -> String? {
+        let scalars = Array(String(ch).decomposedStringWithCanonicalMapping.unicodeScalars)
+        guard let base = scalars.first, base.isASCII, base.properties.isAlphabetic, scalars.count >= 2 else { return nil }
+        var text = base == "i" ? "\\i" : base == "j" ? "\\j" : String(base)
+        for mark in scalars.dropFirst() {
+            guard let command = reverseAccents[mark] else { return nil }
+            let letterCommand = command.first!.isLetter
+            if text.count == 1 && !letterCommand {
+                text = "\\\(command)\(text)"
+            } else {
+                text = "\\\(command){\(text)}"
+            }
+        }
+        return "{\(text)}"
+    }
+}
+
+private extension String.UnicodeScalarView {
+    mutating func unicodeScalars(_ text: String) { append(contentsOf: text.unicodeScalars) }
+}

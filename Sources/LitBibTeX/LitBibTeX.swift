@@ -1,2 +1,0 @@
-// LitBibTeX: see the README architecture section.
-import LitModel

@@ -1,2 +1,0 @@
-// LitExport: see the README architecture section.
-import LitModel

@@ -1,0 +1,250 @@
+// The ingest stage: expands paths (files, folders recursively), detects each file's format from its
+// content, and hands it to the format's reader with one store transaction per file. A file with an
+// error leaves nothing behind; the other files still go in. Diagnostics and counts are collected.
+import Foundation
+import LitAtom
+import LitModel
+import LitStore
+
+/// Input formats recognised from a file's first bytes.
+public enum InputFormat: String, Sendable, CaseIterable {
+    case atom, bibtex, citations, taxonomy, unknown
+
+    /// Guesses the format from the start of a file's content (its extension only breaks ties).
+    ///
+    ///     InputFormat.detect(prefix: Array("<?xml version=\"1.0\"?><feed …".utf8), path: "p.xml")  // .atom
+    public static func detect(prefix: [UInt8], path: String) -> InputFormat {
+        // Binary files (databases, images, archives) hold NUL bytes; text formats never do.
+        if prefix.contains(0) { return .unknown }
+        var text = String(decoding: prefix, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let trimmed = text.drop(while: { $0.isWhitespace })
+        let ext = (path as NSString).pathExtension.lowercased()
+        if trimmed.hasPrefix("<") {
+            if text.contains("http://www.w3.org/2005/Atom") || text.contains("<feed") { return .atom }
+            return .unknown
+        }
+        if ext == "bib" || text.range(of: #"(?m)^\s*@[A-Za-z]+\s*[{(]"#, options: .regularExpression) != nil {
+            return .bibtex
+        }
+        if ext == "yaml" || ext == "yml" { return .taxonomy }
+        if ext == "tsv" { return .citations }
+        let lines = text.split(separator: "\n", maxSplits: 5).dropLast(text.count >= prefix.count ? 1 : 0)
+        if !lines.isEmpty, lines.allSatisfy({ $0.contains("\t") }) { return .citations }
+        if text.range(of: #"(?m)^(taxonomy|methods|model_classes|applications|gaps|papers)\s*:"#,
+                      options: .regularExpression) != nil {
+            return .taxonomy
+        }
+        return .unknown
+    }
+}
+
+/// Counts of one ingest run.
+public struct IngestSummary: Sendable, Equatable {
+    public var files = 0
+    public var failedFiles = 0
+    public var skippedFiles = 0
+    public var papersNew = 0
+    public var papersUpdated = 0
+    public var papersUnchanged = 0
+    public var entriesSkipped = 0
+    public var citations = 0
+    public var errors = 0
+    public var warnings = 0
+    public var bytes: Int64 = 0
+    /// Taxonomy files stored in this run, and what the last link did.
+    public var taxonomies = 0
+    public var link: LinkSummary?
+
+    public init() {}
+
+    /// `3 files: 120 papers new, 4 updated, 0 unchanged; 1 error`
+    public var line: String {
+        var text = "\(files) file\(files == 1 ? "" : "s"): \(papersNew) paper\(papersNew == 1 ? "" : "s") new, "
+            + "\(papersUpdated) updated, \(papersUnchanged) unchanged"
+        if entriesSkipped > 0 { text += ", \(entriesSkipped) skipped" }
+        if citations > 0 { text += ", \(citations) citation\(citations == 1 ? "" : "s")" }
+        if skippedFiles > 0 { text += "; \(skippedFiles) other file\(skippedFiles == 1 ? "" : "s") skipped" }
+        text += "; \(errors) error\(errors == 1 ? "" : "s")"
+        if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
+        if failedFiles > 0 { text += " (\(failedFiles) file\(failedFiles == 1 ? "" : "s") not stored)" }
+        if let link { text += "\nlinked: " + link.line }
+        return text
+    }
+}
+
+/// Progress through a run: bytes done of the total over all inputs.
+public struct IngestProgress: Sendable {
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+    public var file: String
+    public var papers: Int
+}
+
+/// Ingests files into a store.
+///
+///     let ingestor = Ingestor(store: store)
+///     let report = ingestor.ingest(paths: ["feeds/"])
+public final class Ingestor {
+    public let store: GraphStore
+    /// Called now and then with the run's progress (on the ingesting thread).
+    public var onProgress: ((IngestProgress) -> Void)?
+    public private(set) var diagnostics: [Diagnostic] = []
+    public internal(set) var summary = IngestSummary()
+    let cache = InternCache()
+    /// With a .bib input: the paper (key, arXiv id or DOI) that cites every entry of it.
+    public var citedBy: String?
+
+    public init(store: GraphStore) {
+        self.store = store
+    }
+
+    /// One input file found under the given paths.
+    struct Input {
+        var path: String
+        var size: Int64
+        /// Named on the command line (an unknown format is then an error, not a skip).
+        var explicit: Bool
+    }
+
+    /// Ingests every file under `paths` (files, or folders walked recursively in name order).
+    /// Returns the summary; `diagnostics` holds what went wrong.
+    @discardableResult
+    public func ingest(paths: [String]) -> IngestSummary {
+        let inputs = Self.taxonomiesLast(expand(paths))
+        let total = inputs.reduce(Int64(0)) { $0 + $1.size }
+        var done: Int64 = 0
+        for input in inputs {
+            ingestFile(input, before: done, total: total)
+            done += input.size
+            onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
+                                       papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
+        }
+        relinkAfterRun()
+        return summary
+    }
+
+    /// Files under `paths`, folders walked recursively, hidden entries skipped, sorted by path.
+    func expand(_ paths: [String]) -> [Input] {
+        var out: [Input] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                report(.error("ingest.missing", "no such file or folder: '\(path)'"))
+                summary.failedFiles += 1
+                continue
+            }
+            if !isDir.boolValue {
+                out.append(Input(path: path, size: Self.size(of: path), explicit: true))
+                continue
+            }
+            var found: [String] = []
+            if let walker = fm.enumerator(atPath: path) {
+                while let rel = walker.nextObject() as? String {
+                    let name = (rel as NSString).lastPathComponent
+                    if name.hasPrefix(".") {
+                        walker.skipDescendants()
+                        continue
+                    }
+                    let full = (path as NSString).appendingPathComponent(rel)
+                    var sub: ObjCBool = false
+                    if fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { found.append(full) }
+                }
+            }
+            for file in found.sorted() { out.append(Input(path: file, size: Self.size(of: file), explicit: false)) }
+        }
+        return out
+    }
+
+    static func size(of path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        switch diagnostic.severity {
+        case .error: summary.errors += 1
+        case .warning: summary.warnings += 1
+        case .note: break
+        }
+    }
+
+    private func ingestFile(_ input: Input, before done: Int64, total: Int64) {
+        guard let handle = FileHandle(forReadingAtPath: input.path) else {
+            report(.error("ingest.unreadable", "cannot read '\(input.path)'"))
+            summary.failedFiles += 1
+            return
+        }
+        let prefix = (try? handle.read(upToCount: 4096)) ?? Data()
+        try? handle.close()
+        let format = InputFormat.detect(prefix: [UInt8](prefix), path: input.path)
+        switch format {
+        case .atom:
+            ingestAtom(input, before: done, total: total)
+        case .bibtex:
+            ingestBibTeX(input, before: done, total: total)
+        case .citations:
+            ingestCitations(input, before: done, total: total)
+        case .taxonomy:
+            ingestTaxonomy(input)
+        case .unknown:
+            if input.explicit {
+                report(.error("ingest.unknown-format",
+                              "cannot tell the format of '\(input.path)' (expected an arXiv Atom feed, BibTeX, a citations table or a taxonomy)",
+                              at: SourceSpan(file: input.path, line: 1, column: 1)))
+                summary.failedFiles += 1
+            } else {
+                summary.skippedFiles += 1
+            }
+        }
+    }
+
+    /// The path recorded on Source nodes and edges: absolute and standardised.
+    static func storedPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// Thrown inside a session to roll the file back.
+    private struct Rollback: Error {}
+
+    private func ingestAtom(_ input: Input, before done: Int64, total: Int64) {
+        var counts = (new: 0, updated: 0, unchanged: 0)
+        var result = AtomReadResult()
+        let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
+        do {
+            try store.writeSession(source: source, cache: cache) { writer in
+                result = try AtomReader.read(path: input.path, hashing: true, progress: { [onProgress] bytes in
+                    onProgress?(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: input.path,
+                                               papers: 0))
+                }) { record in
+                    let outcome = try writer.upsert(record, into: writer.resolve(record))
+                    switch outcome.outcome {
+                    case .created: counts.new += 1
+                    case .updated: counts.updated += 1
+                    case .unchanged: counts.unchanged += 1
+                    }
+                }
+                if result.diagnostics.hasErrors { throw Rollback() }
+                writer.sha256 = result.sha256
+            }
+        } catch is Rollback {
+            // Reported below; nothing of the file was stored.
+        } catch let diagnostic as Diagnostic {
+            result.diagnostics.append(diagnostic)
+        } catch {
+            result.diagnostics.append(.error("store.write", "cannot store '\(input.path)': \(error)",
+                                             at: SourceSpan(file: input.path, line: 1, column: 1)))
+        }
+        for d in result.diagnostics { report(d) }
+        summary.files += 1
+        summary.bytes += result.bytes
+        if result.diagnostics.hasErrors {
+            summary.failedFiles += 1
+        } else {
+            summary.papersNew += counts.new
+            summary.papersUpdated += counts.updated
+            summary.papersUnchanged += counts.unchanged
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// LitIngest: see the README architecture section.
-import LitModel

@@ -1,0 +1,266 @@
+// The store's side of taxonomy linking: taxonomy nodes kept in step with a taxonomy file (found by
+// their `taxonomy` identifier), the links from papers to them replaced wholesale on each relink so no
+// stale link survives, and the reads that `explain` and the gap report need. SQL only; the linking
+// rules live in LitIngest.
+import Foundation
+import GRDB
+import LitModel
+
+/// The edge types from a paper to a taxonomy entry.
+public enum LinkTypes {
+    public static let all = ["USES_METHOD", "STUDIES", "APPLIES_TO", "ADDRESSES"]
+    /// The edge types between taxonomy entries.
+    public static let structural = ["SPECIALISES", "CONCERNS"]
+    /// The labels of taxonomy nodes.
+    public static let labels = ["Method", "ModelClass", "Application", "Gap"]
+}
+
+/// A paper's text as the linker reads it.
+public struct PaperText: Sendable {
+    public var node: Int64
+    public var title: String?
+    public var abstract: String?
+    public var keywords: [String]
+}
+
+extension GraphWriter {
+    /// The taxonomy node with identifier `id`, created or updated to carry `label` and `props`.
+    /// Returns the node and whether anything changed.
+    @discardableResult
+    public func upsertTaxonomyNode(label: String, id: String, props: [String: JSONValue], line: Int?) throws -> (node: Int64, changed: Bool) {
+        var changed = false
+        let node: Int64
+        if let existing = try self.node(ident: "taxonomy", id) {
+            node = existing
+            let labels = try String.fetchAll(db.cachedStatement(sql: "SELECT label FROM node_label WHERE node = ?"),
+                                             arguments: [node])
+            if labels != [label] {
+                try db.cachedStatement(sql: "DELETE FROM node_label WHERE node = ?").execute(arguments: [node])
+                try addLabel(label, to: node)
+                changed = true
+            }
+            if try self.props(of: node) != props {
+                try setProps(node, props)
+                changed = true
+            }
+        } else {
+            node = try createNode(label: label, props: props)
+            try addIdent("taxonomy", id, node: node)
+            changed = true
+        }
+        try addProvenance(node: node, line: line, fields: [:])
+        return (node, changed)
+    }
+
+    /// Every taxonomy node: identifier → node.
+    public func taxonomyNodes() throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT value, node FROM ident WHERE kind = 'taxonomy'"))
+        while let row = try rows.next() { out[row[0]] = row[1] }
+        return out
+    }
+
+    /// Deletes the taxonomy nodes this writer's source gave whose ids are not in `keep`, with their
+    /// edges. Returns the ids removed.
+    public func removeTaxonomyNodes(notIn keep: Set<String>) throws -> [String] {
+        var removed: [String] = []
+        for (id, node) in try taxonomyNodes() where !keep.contains(id) {
+            let fromHere = try Int64.fetchOne(db.cachedStatement(sql: "SELECT node FROM provenance WHERE node = ? AND source = ?"),
+                                              arguments: [node, sourceNode]) != nil
+            guard fromHere else { continue }
+            try deleteNode(node)
+            removed.append(id)
+        }
+        return removed.sorted()
+    }
+
+    /// Deletes a node with its labels, identifiers, provenance and edges.
+    public func deleteNode(_ node: Int64) throws {
+        for sql in ["DELETE FROM edge WHERE src = ? OR dst = ?"] {
+            try db.cachedStatement(sql: sql).execute(arguments: [node, node])
+        }
+        for sql in ["DELETE FROM node_label WHERE node = ?", "DELETE FROM ident WHERE node = ?",
+                    "DELETE FROM provenance WHERE node = ?", "DELETE FROM node WHERE id = ?"] {
+            try db.cachedStatement(sql: sql).execute(arguments: [node])
+        }
+    }
+
+    /// Deletes every edge of the given types whose `via` is one of `vias`; returns how many.
+    @discardableResult
+    public func deleteEdges(types: [String], vias: [String]) throws -> Int {
+        let typeMarks = Array(repeating: "?", count: types.count).joined(separator: ",")
+        let viaMarks = Array(repeating: "?", count: vias.count).joined(separator: ",")
+        try db.execute(sql: "DELETE FROM edge WHERE type IN (\(typeMarks)) AND json_extract(props, '$.via') IN (\(viaMarks))",
+                       arguments: StatementArguments(types + vias))
+        return db.changesCount
+    }
+
+    /// Calls `body` with the text of every Paper node, in node order.
+    public func forEachPaperText(_ body: (PaperText) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT n.id, json_extract(n.props, '$.title'), json_extract(n.props, '$.abstract'),
+                   json_extract(n.props, '$.keywords')
+            FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id
+            """))
+        while let row = try rows.next() {
+            var keywords: [String] = []
+            if let text: String = row[3], let list = JSONValue.parse(text)?.arrayValue {
+                keywords = list.compactMap(\.stringValue)
+            }
+            try body(PaperText(node: row[0], title: row[1], abstract: row[2], keywords: keywords))
+        }
+    }
+
+    /// The Paper node an identifier names (arXiv id in any form, DOI, BibTeX key, canonical key).
+    public func findPaper(_ text: String) throws -> Int64? {
+        try GraphStore.findPaper(text, in: db)
+    }
+}
+
+/// One link of a paper to a taxonomy entry, with its evidence.
+public struct LinkView: Sendable, Equatable {
+    public var type: String
+    public var label: String
+    public var id: String
+    public var name: String
+    public var via: String
+    public var source: String?
+    public var line: Int?
+    public var field: String?
+    public var phrase: String?
+    public var model: String?
+}
+
+/// A taxonomy entry as the gap report reads it.
+public struct TaxonomyNodeView: Sendable, Equatable {
+    public var node: Int64
+    public var label: String
+    public var id: String
+    public var name: String
+    public var description: String?
+    /// Parent entry id (SPECIALISES target).
+    public var parent: String?
+
+    public init(node: Int64, label: String, id: String, name: String, description: String?, parent: String?) {
+        self.node = node
+        self.label = label
+        self.id = id
+        self.name = name
+        self.description = description
+        self.parent = parent
+    }
+}
+
+extension GraphStore {
+    /// Resolves an identifier to a Paper node inside an open transaction.
+    static func findPaper(_ text: String, in db: Database) throws -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        func lookup(_ kind: String, _ value: String) throws -> Int64? {
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT node FROM ident WHERE kind = ? AND value = ?"),
+                               arguments: [kind, value])
+        }
+        if let arxiv = ArxivID(trimmed), let node = try lookup("arxiv", arxiv.base) { return node }
+        if let doi = DOI.normalise(trimmed), let node = try lookup("doi", doi) { return node }
+        if let node = try lookup("bibkey", trimmed) { return node }
+        return try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = 'Paper'
+            WHERE json_extract(n.props, '$.key') = ? LIMIT 1
+            """), arguments: [trimmed])
+    }
+
+    /// Paths of the Source nodes recorded with format `taxonomy`, oldest first.
+    public func taxonomySources() throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT json_extract(n.props, '$.path') FROM node_label l JOIN node n ON n.id = l.node
+                WHERE l.label = 'Source' AND json_extract(n.props, '$.format') = 'taxonomy' ORDER BY n.id
+                """)
+        }
+    }
+
+    /// Every link of `paper` to a taxonomy entry with its evidence, curated first, then by type and id.
+    public func links(ofPaper paper: Int64) throws -> [LinkView] {
+        let marks = LinkTypes.all.map { _ in "?" }.joined(separator: ",")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.type, l.label, json_extract(t.props, '$.id') AS id, json_extract(t.props, '$.name') AS name,
+                       json_extract(e.props, '$.via') AS via, json_extract(e.props, '$.source') AS source,
+                       json_extract(e.props, '$.line') AS line, json_extract(e.props, '$.field') AS field,
+                       json_extract(e.props, '$.phrase') AS phrase, json_extract(e.props, '$.model') AS model
+                FROM edge e JOIN node t ON t.id = e.dst JOIN node_label l ON l.node = t.id
+                WHERE e.src = ? AND e.type IN (\(marks))
+                ORDER BY via = 'lexicon', e.type, id
+                """, arguments: StatementArguments([paper] as [Int64]) + StatementArguments(LinkTypes.all))
+            .map { row in
+                LinkView(type: row["type"], label: row["label"], id: row["id"] ?? "?", name: row["name"] ?? "",
+                         via: row["via"] ?? "?", source: row["source"], line: row["line"], field: row["field"],
+                         phrase: row["phrase"], model: row["model"])
+            }
+        }
+    }
+
+    /// The taxonomy entries with one of `labels`, in creation order.
+    public func taxonomyEntries(labels: [String] = LinkTypes.labels) throws -> [TaxonomyNodeView] {
+        let marks = labels.map { _ in "?" }.joined(separator: ",")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT n.id AS node, l.label, json_extract(n.props, '$.id') AS id, json_extract(n.props, '$.name') AS name,
+                       json_extract(n.props, '$.description') AS description,
+                       (SELECT json_extract(p.props, '$.id') FROM edge s JOIN node p ON p.id = s.dst
+                        WHERE s.src = n.id AND s.type = 'SPECIALISES' LIMIT 1) AS parent
+                FROM node_label l JOIN node n ON n.id = l.node
+                WHERE l.label IN (\(marks)) ORDER BY n.id
+                """, arguments: StatementArguments(labels))
+            .map { row in
+                TaxonomyNodeView(node: row["node"], label: row["label"], id: row["id"] ?? "", name: row["name"] ?? "",
+                                 description: row["description"], parent: row["parent"])
+            }
+        }
+    }
+
+    /// (method node, model class node, paper) for every paper linked to both, with the paper's summary.
+    public func methodClassPapers() throws -> [(method: Int64, modelClass: Int64, paper: PaperSummary)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.dst AS method, s.dst AS class, p.id AS node, json_extract(p.props, '$.key') AS key,
+                       json_extract(p.props, '$.arxiv') AS arxiv, json_extract(p.props, '$.title') AS title,
+                       json_extract(p.props, '$.year') AS year
+                FROM edge m JOIN edge s ON s.src = m.src AND s.type = 'STUDIES'
+                JOIN node p ON p.id = m.src
+                WHERE m.type = 'USES_METHOD'
+                """)
+            .map { row in
+                (row["method"], row["class"], PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
+                                                           title: row["title"], year: row["year"]))
+            }
+        }
+    }
+
+    /// Gap node → the nodes it concerns.
+    public func gapConcerns() throws -> [Int64: [Int64]] {
+        try read { db in
+            var out: [Int64: [Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT src, dst FROM edge WHERE type = 'CONCERNS' ORDER BY id") {
+                out[row[0], default: []].append(row[1])
+            }
+            return out
+        }
+    }
+
+    /// Gap node → the papers addressing it.
+    public func gapPapers() throws -> [Int64: [PaperSummary]] {
+        try read { db in
+            var out: [Int64: [PaperSummary]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT e.dst AS gap, p.id AS node, json_extract(p.props, '$.key') AS key,
+                       json_extract(p.props, '$.arxiv') AS arxiv, json_extract(p.props, '$.title') AS title,
+                       json_extract(p.props, '$.year') AS year
+                FROM edge e JOIN node p ON p.id = e.src WHERE e.type = 'ADDRESSES'
+                """) {
+                out[row["gap"], default: []].append(PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
+                                                                 title: row["title"], year: row["year"]))
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,299 @@
+// The store's write side: one GraphWriter per ingested file, inside one transaction. It keeps its
+// statements prepared, interns Author/Category/Venue nodes in memory, and records the file as a
+// Source node with provenance. If the session body throws, nothing of the file is stored.
+import Foundation
+import GRDB
+import LitModel
+
+/// An input file as the store records it: a `Source` node, found again by its path.
+public struct SourceFile: Sendable, Hashable {
+    /// The path stored on the Source node and on edges (`source`): absolute, standardised.
+    public var path: String
+    /// `atom`, `bibtex`, `citations`, `taxonomy`.
+    public var format: String
+    /// Hex SHA-256 of the content; may be set later through `GraphWriter.sha256`.
+    public var sha256: String?
+
+    public init(path: String, format: String, sha256: String? = nil) {
+        self.path = path
+        self.format = format
+        self.sha256 = sha256
+    }
+}
+
+/// Interned node ids that outlive one file's session (one ingest run). Entries made in a session
+/// reach the cache only when its transaction commits.
+public final class InternCache: @unchecked Sendable {
+    var ids: [String: Int64] = [:]
+    /// Labels whose every node is in `ids`: a miss means the node does not exist yet.
+    var complete: Set<String> = []
+    public init() {}
+}
+
+extension GraphStore {
+    /// Runs `body` with a writer for `source` in one write transaction: everything `body` writes is
+    /// stored, or nothing when it throws.
+    ///
+    ///     try store.writeSession(source: SourceFile(path: p, format: "atom")) { w in try w.upsert(r, into: w.resolve(r)) }
+    public func writeSession<T>(source: SourceFile, cache: InternCache? = nil,
+                                _ body: (GraphWriter) throws -> T) throws -> T {
+        var committed: [String: Int64] = [:]
+        let value: T = try write { db in
+            // A larger page cache for bulk writes: index pages stay in memory across a file.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            let writer = try GraphWriter(db: db, source: source, cache: cache)
+            let value = try body(writer)
+            try writer.finish()
+            committed = writer.newInterned
+            return value
+        }
+        if let cache { cache.ids.merge(committed) { _, new in new } }
+        return value
+    }
+}
+
+/// How `upsert` merges a record into an existing node.
+public enum MergePolicy: Sendable {
+    /// A record with a newer arXiv version replaces the fields it states; anything else only fills
+    /// fields the node lacks.
+    case automatic
+    /// The record's stated fields win.
+    case replace
+    /// Only fields (and author/category lists) the node lacks are added.
+    case fillMissing
+}
+
+/// What `upsert` did to the paper.
+public enum UpsertOutcome: String, Sendable {
+    case created, updated, unchanged
+}
+
+public struct UpsertResult: Sendable {
+    public var node: Int64
+    public var outcome: UpsertOutcome
+}
+
+/// Writes one source file's contribution to the graph. Create through `GraphStore.writeSession`.
+public final class GraphWriter {
+    let db: Database
+    public let source: SourceFile
+    /// The Source node of this file.
+    public private(set) var sourceNode: Int64 = 0
+    /// Set before the session ends to record the file's content hash on its Source node.
+    public var sha256: String?
+    let cache: InternCache?
+    var localInterned: [String: Int64] = [:]
+    var newInterned: [String: Int64] = [:]
+    /// The source path as a JSON string literal, spliced into edge properties.
+    let quotedSource: String
+    /// Nodes given a provenance row in this session (interned nodes get one per file).
+    var provenanced: Set<Int64> = []
+    var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
+
+    init(db: Database, source: SourceFile, cache: InternCache?) throws {
+        self.db = db
+        self.source = source
+        self.cache = cache
+        self.sha256 = source.sha256
+        var quoted = ""
+        JSONValue.appendQuoted(source.path, to: &quoted)
+        self.quotedSource = quoted
+        self.sourceNode = try findOrCreateSource()
+    }
+
+    // MARK: Source
+
+    private func findOrCreateSource() throws -> Int64 {
+        let existing = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT n.id FROM node_label l JOIN node n ON n.id = l.node
+            WHERE l.label = 'Source' AND json_extract(n.props, '$.path') = ? ORDER BY n.id LIMIT 1
+            """), arguments: [source.path])
+        if let existing { return existing }
+        let props: [String: JSONValue] = ["path": .string(source.path), "format": .string(source.format)]
+        return try createNode(label: "Source", props: props)
+    }
+
+    /// Records the hash and time on the Source node; both stay as they were when the content is unchanged.
+    func finish() throws {
+        var props = try self.props(of: sourceNode)
+        let oldHash = props["sha256"]?.stringValue
+        var changed = false
+        if let sha256, sha256 != oldHash {
+            props["sha256"] = .string(sha256)
+            props["ingested_at"] = .string(ISO8601DateFormatter().string(from: Date()))
+            changed = true
+        } else if props["ingested_at"] == nil {
+            props["ingested_at"] = .string(ISO8601DateFormatter().string(from: Date()))
+            changed = true
+        }
+        if props["format"]?.stringValue != source.format {
+            props["format"] = .string(source.format)
+            changed = true
+        }
+        if changed { try setProps(sourceNode, props) }
+    }
+
+    // MARK: Generic graph writes
+
+    /// Runs a cached statement with arguments bound without re-validation (the hot path of ingest).
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        try statement.execute()
+    }
+
+    /// The first column of the first row of a cached query, as an id.
+    func fetchID(_ sql: String, _ arguments: StatementArguments) throws -> Int64? {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        return try Int64.fetchOne(statement)
+    }
+
+    /// Creates a node with one label and its properties; returns its id.
+    @discardableResult
+    public func createNode(label: String, props: [String: JSONValue]) throws -> Int64 {
+        try run("INSERT INTO node(props) VALUES (?)", [JSONValue.object(props).encoded])
+        let id = db.lastInsertedRowID
+        try addLabel(label, to: id)
+        return id
+    }
+
+    public func addLabel(_ label: String, to node: Int64) throws {
+        try run("INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)", [node, label])
+    }
+
+    /// The property map of `node` (empty when the node does not exist).
+    public func props(of node: Int64) throws -> [String: JSONValue] {
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT props FROM node WHERE id = ?"),
+                                             arguments: [node]) else { return [:] }
+        return JSONValue.parse(text)?.objectValue ?? [:]
+    }
+
+    public func setProps(_ node: Int64, _ props: [String: JSONValue]) throws {
+        try run("UPDATE node SET props = ? WHERE id = ?", [JSONValue.object(props).encoded, node])
+    }
+
+    /// Adds a directed edge. `props` gets the evidence: `via`, `source` (this file) and `line` when given.
+    @discardableResult
+    public func addEdge(_ type: String, from src: Int64, to dst: Int64, props: [String: JSONValue] = [:],
+                        via: String, line: Int?) throws -> Int64 {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(128)
+        for key in props.keys.sorted() where key != "via" && key != "source" && key != "line" {
+            JSONValue.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            props[key]!.encode(into: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        bytes.append(contentsOf: "\"source\":".utf8)
+        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: ",\"via\":".utf8)
+        JSONValue.appendQuoted(via, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        try run("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)", [type, src, dst, text])
+        return db.lastInsertedRowID
+    }
+
+    /// Whether an edge of `type` from `src` to `dst` exists.
+    public func edgeExists(_ type: String, from src: Int64, to dst: Int64) throws -> Bool {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1"),
+                           arguments: [src, type, dst]) != nil
+    }
+
+    /// Number of edges of `type` leaving `src`.
+    public func outDegree(_ type: String, from src: Int64) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM edge WHERE src = ? AND type = ?"),
+                         arguments: [src, type]) ?? 0
+    }
+
+    /// Deletes the edges of `type` leaving `src`.
+    public func deleteEdges(_ type: String, from src: Int64) throws {
+        try run("DELETE FROM edge WHERE src = ? AND type = ?", [src, type])
+    }
+
+    /// The node an identifier names, if any.
+    public func node(ident kind: String, _ value: String) throws -> Int64? {
+        try fetchID("SELECT node FROM ident WHERE kind = ? AND value = ?", [kind, value])
+    }
+
+    /// Records `kind:value` → `node` unless the identifier already names a node; returns the node it names.
+    @discardableResult
+    public func addIdent(_ kind: String, _ value: String, node: Int64) throws -> Int64 {
+        try run("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)", [kind, value, node])
+        if db.changesCount > 0 { return node }
+        return try self.node(ident: kind, value) ?? node
+    }
+
+    /// Records that this file stated `fields` of `node` at `line`.
+    public func addProvenance(node: Int64, line: Int?, fields: [String: JSONValue]) throws {
+        try run("INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)", [node, sourceNode, line, JSONValue.object(fields).encoded])
+    }
+
+    // MARK: Interning
+
+    /// The node with `label` whose property `key` equals `value`, created with `props` when missing.
+    /// Used for Author (name), Category (id), Venue (name).
+    public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
+                       line: Int? = nil) throws -> Int64 {
+        let cacheKey = label + "\u{0}" + value
+        if let id = localInterned[cacheKey] ?? cache?.ids[cacheKey] {
+            try provenance(interned: id, line: line)
+            return id
+        }
+        precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
+        try preload(label: label, key: key)
+        let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
+            + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
+        let id: Int64
+        if cache?.complete.contains(label) == true {
+            var p = props()
+            p[key] = .string(value)
+            id = try createNode(label: label, props: p)
+        } else if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
+            id = found
+        } else {
+            var p = props()
+            p[key] = .string(value)
+            id = try createNode(label: label, props: p)
+        }
+        localInterned[cacheKey] = id
+        newInterned[cacheKey] = id
+        try provenance(interned: id, line: line)
+        return id
+    }
+
+    /// Loads every node of `label` into the run's cache once, so that later misses need no lookup.
+    private func preload(label: String, key: String) throws {
+        guard let cache, !cache.complete.contains(label) else { return }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT n.id, json_extract(n.props, '$.\(key)') FROM node_label l JOIN node n ON n.id = l.node
+            WHERE l.label = ? ORDER BY n.id DESC
+            """, arguments: [label])
+        while let row = try rows.next() {
+            guard let name = row[1] as String? else { continue }
+            // Descending ids: the oldest node of a name wins, as the lookup's ORDER BY does.
+            cache.ids[label + "\u{0}" + name] = row[0]
+        }
+        cache.complete.insert(label)
+    }
+
+    private func provenance(interned id: Int64, line: Int?) throws {
+        guard provenanced.insert(id).inserted else { return }
+        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
+    }
+
+    // MARK: Full-text index
+
+    /// Puts `node`'s title and abstract into `paper_fts` (rowid = node id). `replacing` gives the
+    /// values indexed before, which the contentless index needs to remove them.
+    public func indexText(node: Int64, title: String?, abstract: String?,
+                          replacing old: (title: String?, abstract: String?)? = nil) throws {
+        if let old {
+            try run("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
+                    [node, old.title ?? "", old.abstract ?? ""])
+        }
+        try run("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", [node, title ?? "", abstract ?? ""])
+    }
+}

@@ -1,2 +1,0 @@
-// LitTaxonomy: see the README architecture section.
-import LitModel

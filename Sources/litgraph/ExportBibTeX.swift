@@ -1,0 +1,51 @@
+// `litgraph export bibtex [--keys …] [--out FILE] [--utf8]`: papers as a .bib file that bibtex and
+// biber accept; entries from .bib files come back byte for byte.
+import ArgumentParser
+import Foundation
+import LitExport
+import LitModel
+import LitStore
+
+struct ExportBibTeX: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bibtex",
+        abstract: "Write papers as BibTeX.",
+        discussion: """
+            Entries that came from a .bib file are written exactly as they came, with the @string \
+            definitions they use. Other papers (from arXiv Atom) are generated as @misc or @article with \
+            eprint, archivePrefix, primaryClass, doi and url; keys look like lin2025survey and stay the \
+            same from run to run. Non-ASCII text is escaped for bibtex unless --utf8 (for biber).
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("Only these papers: BibTeX keys, arXiv ids or DOIs (space or comma separated).", valueName: "key"))
+    var keys: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .long, help: "Keep non-ASCII text as UTF-8 (for biber) instead of LaTeX escapes.")
+    var utf8 = false
+
+    func run() throws {
+        do {
+            let store = try GraphStore(path: database.path, readonly: true)
+            let wanted = keys.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                .filter { !$0.isEmpty }
+            let result = try BibTeXExport.export(store: store, keys: wanted.isEmpty ? nil : wanted, utf8: utf8)
+            DiagnosticPrinter.print(result.diagnostics)
+            if let out {
+                try Data(result.text.utf8).write(to: URL(fileURLWithPath: out))
+                DiagnosticPrinter.printError("\(result.entries) entries (\(result.verbatim) as written, \(result.generated) generated) to \(out)")
+            } else {
+                FileHandle.standardOutput.write(Data(result.text.utf8))
+            }
+            if result.diagnostics.hasErrors { throw ExitCode(1) }
+        } catch let d as Diagnostic {
+            DiagnosticPrinter.print([d])
+            throw ExitCode(1)
+        }
+    }
+}
