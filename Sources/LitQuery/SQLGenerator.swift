@@ -146,6 +146,9 @@ final class SQLGenerator {
         var source: String?
         var variables: [String] = []
         var kinds: [String: StaticType] = [:]
+        /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
+        /// after it can read the pattern's tables directly (`json_extract` on the aliases).
+        var fused: (cte: String, from: String, conditions: String, refs: [String: VarRef])?
         func refs() -> [String: VarRef] {
             var out: [String: VarRef] = [:]
             for v in variables {
@@ -245,8 +248,14 @@ final class SQLGenerator {
             var tables = ps.tables
             if let s = pipe.source { tables.insert(s, at: 0) }
             from = tables.isEmpty ? "(SELECT 1 AS _)" : tables.joined(separator: ", ")
-            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(conds.joined(separator: "\n    AND "))")
+            let whereText = conds.joined(separator: "\n    AND ")
+            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(whereText)")
+            var refs = ps.refs
+            for (v, ref) in prevRefs where pipe.variables.contains(v) && refs[v]?.nodeAlias == nil && refs[v]?.relAlias == nil { refs[v] = ref }
+            out.fused = (out.source!, from, whereText, refs)
+            return out
         }
+        out.fused = nil
         return out
     }
 
@@ -503,6 +512,7 @@ final class SQLGenerator {
         select.append("cy_elem(j.value) AS \(Self.column(alias))")
         let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
         var out = pipe
+        out.fused = nil
         out.variables.append(alias)
         out.kinds[alias] = .any
         out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
@@ -512,6 +522,7 @@ final class SQLGenerator {
     func compileFilter(_ cond: Expr, _ pipe: Pipeline) throws -> Pipeline {
         let refs = pipe.refs()
         var out = pipe
+        out.fused = nil
         let columns = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
         out.source = addCTE("SELECT \(columns.isEmpty ? "1 AS _" : columns.joined(separator: ", ")) FROM \(pipe.source!) WHERE cy_true(\(try expr(cond, refs)))")
         return out
@@ -520,7 +531,14 @@ final class SQLGenerator {
     // MARK: - WITH / RETURN
 
     func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool, where cond: Expr? = nil) throws -> (Pipeline, String?, [String]) {
-        let refs = pipe.refs()
+        var refs = pipe.refs()
+        var fromClause = pipe.source.map { "\n  FROM \($0)" } ?? ""
+        if let f = pipe.fused {
+            // Read the MATCH's tables directly instead of its CTE.
+            ctes.removeAll { $0.hasPrefix("\(f.cte) AS ") }
+            refs = f.refs
+            fromClause = "\n  FROM \(f.from)\n  WHERE \(f.conditions)"
+        }
         var items: [(name: String, expr: Expr?, sql: String, kind: StaticType)] = []
         if p.star {
             for v in pipe.variables.sorted() { items.append((v, nil, refs[v]!.sql, refs[v]!.kind)) }
@@ -552,7 +570,7 @@ final class SQLGenerator {
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
         if let whereSQL { select.append("\(whereSQL) AS _w") }
         var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
-        if let source = pipe.source { body += "\n  FROM \(source)" }
+        body += fromClause
         if aggregating {
             let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map(\.sql)
             if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
