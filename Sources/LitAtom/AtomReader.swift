@@ -405,7 +405,7 @@ private struct FeedWalker {
                     record!.month = month
                 }
             }
-        case .doi: record!.doi = DOI.normalise(value) ?? value
+        case .doi: record!.doi = Self.fastDOI(value) ?? DOI.normalise(value) ?? value
         case .journalRef: record!.journalRef = value
         case .comment: record!.comment = value
         default: break
@@ -442,6 +442,15 @@ private struct FeedWalker {
         if r.links["alternate"] == nil { r.links["alternate"] = id }
         result.entries += 1
         try onRecord(r)
+    }
+
+    /// A bare DOI as `arxiv:doi` holds it (`10.…/…`, no spaces), lower-cased; nil for anything else.
+    static func fastDOI(_ value: String) -> String? {
+        guard value.hasPrefix("10."), value.utf8.contains(UInt8(ascii: "/")),
+              !value.utf8.contains(where: { $0 == 0x20 || $0 >= 0x80 }),
+              let last = value.utf8.last, last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";")
+        else { return nil }
+        return String(decoding: value.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// `http(s)://arxiv.org/api/errors#…`: the id of the API's error entry.

@@ -19,6 +19,8 @@ struct ExportBibTeX: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var selection: PaperSelectionOptions
+
     @Option(name: .long, parsing: .upToNextOption,
             help: ArgumentHelp("Only these papers: BibTeX keys, arXiv ids or DOIs (space or comma separated).", valueName: "key"))
     var keys: [String] = []
@@ -29,12 +31,20 @@ struct ExportBibTeX: ParsableCommand {
     @Flag(name: .long, help: "Keep non-ASCII text as UTF-8 (for biber) instead of LaTeX escapes.")
     var utf8 = false
 
+    func validate() throws {
+        if !keys.isEmpty && (selection.query != nil || selection.citeKeys != nil) {
+            throw ValidationError("give --keys, --query or --cite-keys, not more than one")
+        }
+    }
+
     func run() throws {
         do {
             let store = try GraphStore(path: database.path, readonly: true)
             let wanted = keys.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 .filter { !$0.isEmpty }
-            let result = try BibTeXExport.export(store: store, keys: wanted.isEmpty ? nil : wanted, utf8: utf8)
+            let selected = try selection.select(in: store)
+            let result = try BibTeXExport.export(store: store, keys: wanted.isEmpty ? nil : wanted,
+                                                 nodes: selected?.papers, utf8: utf8)
             DiagnosticPrinter.print(result.diagnostics)
             if let out {
                 try Data(result.text.utf8).write(to: URL(fileURLWithPath: out))

@@ -87,7 +87,7 @@ func benchmarkGraph() throws -> (GraphStore, [String])? {
             }
         }
         try store.write { db in try db.execute(sql: "ANALYZE") }
-        FileManager.default.createFile(atPath: marker, contents: Data())
+        _ = FileManager.default.createFile(atPath: marker, contents: Data())
     }
     let store = try QueryEngine.open(path: dbPath)
     let arxivs = try store.read { db in
