@@ -162,9 +162,10 @@ extension GraphStore {
         if let arxiv = ArxivID(trimmed), let node = try lookup("arxiv", arxiv.base) { return node }
         if let doi = DOI.normalise(trimmed), let node = try lookup("doi", doi) { return node }
         if let node = try lookup("bibkey", trimmed) { return node }
+        // Through the expression index on the key, never a scan of the papers.
         return try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = 'Paper'
-            WHERE json_extract(n.props, '$.key') = ? LIMIT 1
+            SELECT n.id FROM node n INDEXED BY node_prop_key WHERE json_extract(n.props, '$.key') = ?
+            AND EXISTS (SELECT 1 FROM node_label l WHERE l.node = n.id AND l.label = 'Paper') LIMIT 1
             """), arguments: [trimmed])
     }
 

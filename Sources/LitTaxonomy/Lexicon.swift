@@ -45,6 +45,8 @@ public final class Lexicon: Sendable {
     struct Terminal: Sendable {
         var kind: TaxonomyKind
         var id: String
+        /// Index of the entry in the taxonomy, for de-duplicating matches without strings.
+        var target: Int = 0
         var model: String?
         /// For case-sensitive phrases: the letters and digits as written, to compare byte for byte.
         var exact: [UInt8]?
@@ -57,19 +59,22 @@ public final class Lexicon: Sendable {
 
     let nodes: [TrieNode]
     let terminals: [Terminal]
+    /// A bit per value of a word hash's low 16 bits: set when some phrase starts with such a word.
+    /// Most words of a text start no phrase; this rejects them without a dictionary lookup.
+    let firstWords: [UInt64]
 
     /// Compiles every phrase and model name of `taxonomy`.
     public convenience init(_ taxonomy: Taxonomy) {
         var builder = Builder()
-        for entry in taxonomy.entries {
+        for (target, entry) in taxonomy.entries.enumerated() {
             for phrase in [entry.name] where entry.kind != .gap && entry.phrases.isEmpty {
-                builder.add(phrase, terminal: Terminal(kind: entry.kind, id: entry.id), plurals: true)
+                builder.add(phrase, terminal: Terminal(kind: entry.kind, id: entry.id, target: target), plurals: true)
             }
             for phrase in entry.phrases {
-                builder.add(phrase, terminal: Terminal(kind: entry.kind, id: entry.id), plurals: true)
+                builder.add(phrase, terminal: Terminal(kind: entry.kind, id: entry.id, target: target), plurals: true)
             }
             for model in entry.models {
-                builder.add(model, terminal: Terminal(kind: entry.kind, id: entry.id, model: model), plurals: false)
+                builder.add(model, terminal: Terminal(kind: entry.kind, id: entry.id, target: target, model: model), plurals: false)
             }
         }
         self.init(nodes: builder.nodes, terminals: builder.terminals)
@@ -78,6 +83,14 @@ public final class Lexicon: Sendable {
     init(nodes: [TrieNode], terminals: [Terminal]) {
         self.nodes = nodes
         self.terminals = terminals
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for hash in nodes[0].children.keys { bits[Int((hash >> 6) & 1023)] |= 1 << (hash & 63) }
+        firstWords = bits
+    }
+
+    @inline(__always)
+    func mayStartPhrase(_ hash: UInt64) -> Bool {
+        firstWords[Int((hash >> 6) & 1023)] & (1 << (hash & 63)) != 0
     }
 
     /// True when `phrase` has at least one letter or digit (a phrase without any can never match).
@@ -87,16 +100,21 @@ public final class Lexicon: Sendable {
 
     /// One match per entry, the first found, searching the title, then the abstract, then each keyword.
     public func firstMatches(title: String?, abstract: String?, keywords: [String] = []) -> [LexiconMatch] {
-        var seen = Set<String>()
+        var seen = Set<Int>()
         var out: [LexiconMatch] = []
-        func take(_ matches: [LexiconMatch]) {
-            for match in matches where seen.insert(match.kind.rawValue + ":" + match.id).inserted {
-                out.append(match)
+        func scan(_ text: String, _ field: LexiconField) {
+            var text = text
+            text.withUTF8 { bytes in
+                collect(in: bytes, field: field) { terminal, phrase in
+                    guard seen.insert(terminal.target).inserted else { return }
+                    out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field, phrase: phrase(),
+                                            model: terminal.model))
+                }
             }
         }
-        if let title { take(matches(in: title, field: .title)) }
-        if let abstract { take(matches(in: abstract, field: .abstract)) }
-        for keyword in keywords { take(matches(in: keyword, field: .keywords)) }
+        if let title { scan(title, .title) }
+        if let abstract { scan(abstract, .abstract) }
+        for keyword in keywords { scan(keyword, .keywords) }
         return out
     }
 
@@ -109,34 +127,41 @@ public final class Lexicon: Sendable {
     }
 
     func matches(in bytes: UnsafeBufferPointer<UInt8>, field: LexiconField) -> [LexiconMatch] {
-        let tokens = Tokenizer.tokens(of: bytes)
         var out: [LexiconMatch] = []
+        collect(in: bytes, field: field) { terminal, phrase in
+            out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field, phrase: phrase(), model: terminal.model))
+        }
+        return out
+    }
+
+    /// Calls `found` for each entry matched at each match position, with the matched text made on demand.
+    func collect(in bytes: UnsafeBufferPointer<UInt8>, field: LexiconField,
+                 _ found: (Terminal, () -> String) -> Void) {
+        let tokens = Tokenizer.tokens(of: bytes)
         var i = 0
-        let root = nodes[0]
         while i < tokens.count {
             // The common case: the word starts no phrase.
-            guard root.children[tokens[i].hash] != nil || tokens[i].hyphenNext else {
+            guard mayStartPhrase(tokens[i].hash) || tokens[i].hyphenNext else {
                 i += 1
                 continue
             }
             var best: (end: Int, terminals: [Int32])? = nil
             walk(node: 0, next: i, phraseStart: i, tokens: tokens, bytes: bytes, best: &best)
-            guard let found = best else {
+            guard let match = best else {
                 i += 1
                 continue
             }
-            let start = tokens[i].start, end = tokens[found.end].end
-            let phrase = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-            var targets = Set<String>()
-            for t in found.terminals {
+            let start = tokens[i].start, end = tokens[match.end].end
+            let phrase = { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+            var targets: [Int] = []
+            for t in match.terminals {
                 let terminal = terminals[Int(t)]
-                guard targets.insert(terminal.kind.rawValue + ":" + terminal.id).inserted else { continue }
-                out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field, phrase: phrase,
-                                        model: terminal.model))
+                guard !targets.contains(terminal.target) else { continue }
+                targets.append(terminal.target)
+                found(terminal, phrase)
             }
-            i = found.end + 1
+            i = match.end + 1
         }
-        return out
     }
 
     /// Follows the trie from `node` over the words starting at token `next`, recording the longest
