@@ -45,11 +45,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LitModelTests", dependencies: ["LitModel"]),
-        .testTarget(name: "LitAtomTests", dependencies: ["LitAtom", "LitIngest", "LitStore"]),
-        .testTarget(name: "LitBibTeXTests", dependencies: ["LitBibTeX", "LitIngest", "LitStore"]),
+        .testTarget(name: "LitAtomTests", dependencies: ["LitModel", "LitAtom", "LitIngest", "LitStore"]),
+        .testTarget(name: "LitBibTeXTests", dependencies: ["LitModel", "LitAtom", "LitBibTeX", "LitIngest", "LitStore", "LitExport"]),
         .testTarget(name: "LitQueryTests", dependencies: ["LitQuery", "LitStore"], exclude: ["tck-baseline.txt"]),
-        .testTarget(name: "LitTaxonomyTests", dependencies: ["LitTaxonomy", "LitIngest", "LitStore"]),
-        .testTarget(name: "LitExportTests", dependencies: ["LitExport", "LitIngest", "LitStore", "LitQuery"]),
+        .testTarget(name: "LitTaxonomyTests", dependencies: ["LitModel", "LitTaxonomy", "LitIngest", "LitStore"]),
+        .testTarget(name: "LitExportTests", dependencies: ["LitModel", "LitExport", "LitIngest", "LitStore", "LitQuery"]),
         .testTarget(name: "LitgraphCLITests", dependencies: []),
     ]
 )

@@ -26,7 +26,7 @@ public struct AtomReadResult: Sendable {
     public var diagnostics: [Diagnostic] = []
     /// Bytes of input consumed, for progress and throughput.
     public var bytes: Int64 = 0
-    /// SHA-256 of the file's bytes, hashed while they were read.
+    /// SHA-256 of the file's bytes, hashed while they were read (when asked for; else empty).
     public var sha256 = ""
     public init() {}
 }
@@ -37,9 +37,9 @@ public struct AtomReadResult: Sendable {
 ///     let result = try AtomReader.read(path: "page-00000.xml") { record in store(record) }
 public enum AtomReader {
     /// Streams the feed at `path`, calling `onRecord` for each entry in document order. A throw from
-    /// `onRecord` stops the read and is rethrown. `progress` receives bytes consumed every 256 entries.
+    /// `onRecord` stops the read and is rethrown. With `hashing`, the bytes are hashed on the way. `progress` receives bytes consumed every 256 entries.
     @discardableResult
-    public static func read(path: String, displayPath: String? = nil,
+    public static func read(path: String, displayPath: String? = nil, hashing: Bool = false,
                             progress: ((Int64) -> Void)? = nil,
                             onRecord: (WorkRecord) throws -> Void) throws -> AtomReadResult {
         let shown = displayPath ?? path
@@ -55,7 +55,7 @@ public enum AtomReader {
             return result
         }
         // libxml2 pulls the bytes through `input`, which hashes them on the way: one pass over the file.
-        let input = FileInput(fd: fd)
+        let input = FileInput(fd: fd, hashing: hashing)
         let inputBox = Unmanaged.passRetained(input)
         defer {
             close(fd)
@@ -82,9 +82,11 @@ public enum AtomReader {
             errors.diagnostics[first].notes.append("the file ends inside the <entry> opened at line \(line); is it truncated?")
         }
         result.bytes = input.bytes
-        // Hash what libxml2 did not pull (after the root element closes).
-        input.drain()
-        result.sha256 = input.hash.hexDigest()
+        if hashing {
+            // Hash what libxml2 did not pull (after the root element closes).
+            input.drain()
+            result.sha256 = input.hash.hexDigest()
+        }
         result.diagnostics.insert(contentsOf: errors.diagnostics, at: 0)
         return result
     }
@@ -97,14 +99,18 @@ private final class FileInput {
     var bytes: Int64 = 0
     var failed = false
     var atEnd = false
-    init(fd: Int32) { self.fd = fd }
+    let hashing: Bool
+    init(fd: Int32, hashing: Bool) {
+        self.fd = fd
+        self.hashing = hashing
+    }
 
     func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
         let n = Foundation.read(fd, buffer, length)
         guard n >= 0 else { failed = true; return -1 }
         if n == 0 { atEnd = true }
         if n > 0 {
-            hash.update(UnsafeRawBufferPointer(start: buffer, count: n))
+            if hashing { hash.update(UnsafeRawBufferPointer(start: buffer, count: n)) }
             bytes += Int64(n)
         }
         return Int32(n)
@@ -132,9 +138,16 @@ private final class ErrorSink {
         // The first error stops the read; what libxml2 reports after it is a cascade from the same fault.
         if failed { return }
         diagnostics.append(Diagnostic(severity, id: "atom.xml", "malformed XML: \(message)", at: span))
+        if severity == .error { failed = true }
     }
 
-    var failed: Bool { diagnostics.contains { $0.severity == .error } }
+    /// Whether an error has been recorded (checked after every node, so kept, not computed).
+    private(set) var failed = false
+
+    func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        if diagnostic.severity == .error { failed = true }
+    }
 }
 
 /// The elements the reader acts on; anything else is skipped.
@@ -263,7 +276,7 @@ private struct FeedWalker {
         if status < 0 && !errors.failed {
             let line = Int(xmlTextReaderGetParserLineNumber(reader))
             let column = Int(xmlTextReaderGetParserColumnNumber(reader))
-            errors.diagnostics.append(.error("atom.xml", "malformed XML: the reader stopped",
+            errors.add(.error("atom.xml", "malformed XML: the reader stopped",
                                              at: SourceSpan(file: file, line: max(1, line), column: max(1, column))))
         }
     }
@@ -335,13 +348,13 @@ private struct FeedWalker {
         }
         switch tag {
         case .author:
-            if inAuthor, var r = record {
+            if inAuthor, record != nil {
                 inAuthor = false
                 if let name = authorName, !name.isEmpty {
                     var person = PersonName(plain: name)
                     person.affiliations = authorAffiliations
-                    r.authors.append(person)
-                    record = r
+                    // In place: copying the record out and back would copy all its fields.
+                    record!.authors.append(person)
                 }
             }
         case .entry:
@@ -392,7 +405,7 @@ private struct FeedWalker {
                     record!.month = month
                 }
             }
-        case .doi: record!.doi = DOI.normalise(value) ?? value
+        case .doi: record!.doi = Self.fastDOI(value) ?? DOI.normalise(value) ?? value
         case .journalRef: record!.journalRef = value
         case .comment: record!.comment = value
         default: break
@@ -406,7 +419,7 @@ private struct FeedWalker {
             result.diagnostics.append(.error("atom.entry-without-id", "entry has no <id>; it is skipped", at: span))
             return
         }
-        if id.contains("/api/errors") {
+        if Self.isAPIError(id) {
             let message = r.abstract ?? r.title ?? id
             result.diagnostics.append(.error("atom.api-error", "the arXiv API returned an error: \(message)",
                                              at: span, notes: ["error id: \(id)"]))
@@ -429,6 +442,26 @@ private struct FeedWalker {
         if r.links["alternate"] == nil { r.links["alternate"] = id }
         result.entries += 1
         try onRecord(r)
+    }
+
+    /// A bare DOI as `arxiv:doi` holds it (`10.…/…`, no spaces), lower-cased; nil for anything else.
+    static func fastDOI(_ value: String) -> String? {
+        guard value.hasPrefix("10."), value.utf8.contains(UInt8(ascii: "/")),
+              !value.utf8.contains(where: { $0 == 0x20 || $0 >= 0x80 }),
+              let last = value.utf8.last, last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";")
+        else { return nil }
+        return String(decoding: value.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// `http(s)://arxiv.org/api/errors#…`: the id of the API's error entry.
+    static func isAPIError(_ id: String) -> Bool {
+        let needle = Array("/api/errors".utf8)
+        let bytes = Array(id.utf8)
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// The usual entry id, `http(s)://arxiv.org/abs/YYMM.NNNNNvV`, parsed without the general parser.

@@ -25,23 +25,48 @@ extension BibTeXEntry {
         return nil
     }
 
-    /// `arXiv:2502.17516`, `arXiv preprint arXiv:2502.17516v2`, `arxiv.org/abs/…`, `abs/hep-th/9901001`.
+    /// `arXiv:2502.17516`, `arXiv preprint arXiv:2502.17516v2`, `arxiv.org/abs/…`, `10.48550/arXiv.…`,
+    /// `arXiv hep-th/9901001`: the first "arxiv" followed by an identifier.
     static func arxivMention(in text: String) -> ArxivID? {
-        let patterns = [
-            #"(?i)arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
-            #"(?i)arxiv[:\s]\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?"#,
-            #"(?i)10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?"#,
-        ]
-        for pattern in patterns {
-            guard let match = text.range(of: pattern, options: .regularExpression) else { continue }
-            let found = String(text[match])
-            if let range = found.range(of: #"(?i)([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?$"#,
-                                       options: .regularExpression),
-               let id = ArxivID(String(found[range])) {
-                return id
+        guard Self.mayMentionArxiv(text) else { return nil }
+        let u = Array(text.utf8)
+        var i = 0
+        while i + 5 <= u.count {
+            defer { i += 1 }
+            guard u[i] | 0x20 == 0x61, u[i + 1] | 0x20 == 0x72, u[i + 2] | 0x20 == 0x78, u[i + 3] | 0x20 == 0x69,
+                  u[i + 4] | 0x20 == 0x76 else { continue }
+            var j = i + 5
+            // `arxiv.org/abs/`, `/pdf/`, `/html/`
+            if j + 5 <= u.count, String(decoding: u[j..<(j + 5)], as: UTF8.self).lowercased() == ".org/" {
+                j += 5
+                for kind in ["abs/", "pdf/", "html/"] where j + kind.utf8.count <= u.count
+                    && String(decoding: u[j..<(j + kind.utf8.count)], as: UTF8.self).lowercased() == kind {
+                    j += kind.utf8.count
+                    break
+                }
+            } else {
+                while j < u.count && (u[j] == 0x3A || u[j] == 0x20 || u[j] == 0x2E || u[j] == 0x7E) { j += 1 }
             }
+            var k = j
+            while k < u.count, (u[k] >= 0x30 && u[k] <= 0x39) || (u[k] | 0x20 >= 0x61 && u[k] | 0x20 <= 0x7A)
+                    || u[k] == 0x2E || u[k] == 0x2D || u[k] == 0x2F { k += 1 }
+            var token = String(decoding: u[j..<k], as: UTF8.self)
+            if token.lowercased().hasSuffix(".pdf") { token.removeLast(4) }
+            while token.hasSuffix(".") || token.hasSuffix("/") { token.removeLast() }
+            if !token.isEmpty, let id = ArxivID(token) { return id }
         }
         return nil
+    }
+
+    static func mayMentionArxiv(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count >= 5 else { return false }
+        for i in 0...(u.count - 5) {
+            let c = u[i] | 0x20
+            if c == 0x61, u[i + 1] | 0x20 == 0x72, u[i + 2] | 0x20 == 0x78, u[i + 3] | 0x20 == 0x69,
+               u[i + 4] | 0x20 == 0x76 { return true }   // "arxiv"
+        }
+        return false
     }
 
     /// The normalised DOI, from `doi` or a doi.org URL; an arXiv DOI counts as one.
@@ -64,7 +89,7 @@ extension BibTeXEntry {
 
     /// The month as 1…12 from `month` (`jan`, `January`, `1`, `Feb.`) or `date` (`2024-03`).
     public var monthNumber: Int? {
-        if let value = self["month"]?.lowercased().trimmingCharacters(in: .whitespaces) {
+        if let value = self["month"]?.lowercased().trimmed {
             if let n = Int(value), (1...12).contains(n) { return n }
             let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
             let word = value.prefix(while: \.isLetter)
@@ -105,7 +130,7 @@ extension BibTeXEntry {
         r.primaryCategory = self["primaryclass"]
         if let keywords = self["keywords"] {
             r.keywords = LaTeX.decode(keywords).split(whereSeparator: { $0 == "," || $0 == ";" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { String($0).trimmed }.filter { !$0.isEmpty }
         }
         for name in ["journal", "booktitle", "journaltitle", "howpublished"] {
             guard let value = self[name] else { continue }

@@ -51,7 +51,7 @@ public enum LaTeX {
         }
         var decoder = Decoder(Array(raw.unicodeScalars))
         let text = decoder.run()
-        return collapse(text.precomposedStringWithCanonicalMapping)
+        return collapse(decoder.accented ? text.precomposedStringWithCanonicalMapping : text)
     }
 
     static func collapse(_ s: String) -> String {
@@ -74,8 +74,13 @@ public enum LaTeX {
         let s: [Unicode.Scalar]
         var i = 0
         var out = String.UnicodeScalarView()
+        /// Set once a combining mark was written (the text then needs composing).
+        var accented = false
 
-        init(_ s: [Unicode.Scalar]) { self.s = s }
+        init(_ s: [Unicode.Scalar], start: Int = 0) {
+            self.s = s
+            self.i = start
+        }
 
         mutating func run() -> String {
             while i < s.count { step() }
@@ -151,9 +156,8 @@ public enum LaTeX {
             guard let c = peek() else { return "" }
             if c == "{" {
                 i += 1
-                var inner = Decoder(Array(s[i...]))
+                var inner = Decoder(s, start: i)
                 var depth = 0
-                var consumed = 0
                 while inner.i < inner.s.count {
                     let d = inner.s[inner.i]
                     if d == "{" { depth += 1; inner.i += 1; continue }
@@ -163,8 +167,8 @@ public enum LaTeX {
                     }
                     inner.step()
                 }
-                consumed = inner.i
-                i += consumed
+                i = inner.i
+                if inner.accented { accented = true }
                 return String(inner.out)
             }
             if c == "\\" {
@@ -189,6 +193,7 @@ public enum LaTeX {
                 // The mark goes on the first character of the argument.
                 out.append(scalars[0])
                 for m in mark.unicodeScalars { out.append(m) }
+                accented = true
                 for k in 1..<scalars.count { out.append(scalars[k]) }
                 return
             }

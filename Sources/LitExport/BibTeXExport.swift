@@ -22,7 +22,7 @@ public enum BibTeXExport {
         var diagnostics: [Diagnostic] = []
         var selected: [Int64]? = nodes
         if let keys {
-            var found: [Int64] = []
+            var found: [Int64] = selected ?? []
             for key in keys {
                 if let node = try store.findPaper(key) { found.append(node) } else {
                     diagnostics.append(.warning("export.bibtex.unknown-key", "no paper in the graph answers to '\(key)'"))

@@ -30,6 +30,15 @@ final class TitleMatcher {
 
     /// Letters and digits only, lower case, diacritics folded: `{ViT-Dissect}: Measuring` → `vitdissectmeasuring`.
     static func titleKey(_ title: String) -> String {
+        if title.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(title.utf8.count)
+            for c in title.utf8 {
+                if c >= 0x41 && c <= 0x5A { bytes.append(c | 0x20) }
+                else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { bytes.append(c) }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)

@@ -214,7 +214,7 @@ public final class Ingestor {
         let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
         do {
             try store.writeSession(source: source, cache: cache) { writer in
-                result = try AtomReader.read(path: input.path, progress: { [onProgress] bytes in
+                result = try AtomReader.read(path: input.path, hashing: true, progress: { [onProgress] bytes in
                     onProgress?(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: input.path,
                                                papers: 0))
                 }) { record in

@@ -195,11 +195,10 @@ struct Binder {
         var aggregating = false
         var groupingKeys: [String] = []   // source text of non-aggregate items
         var groupingVars: Set<String> = []
+        var missingAlias: ProjectionItem?
         for item in p.items {
-            if isWith, item.alias == nil {
-                if case .variable = item.expr.kind {} else {
-                    throw QueryError.syntax("NoExpressionAlias", "expressions in WITH need an alias: AS name", at: item.expr.range)
-                }
+            if isWith, item.alias == nil, missingAlias == nil {
+                if case .variable = item.expr.kind {} else { missingAlias = item }
             }
             if names.contains(item.name) {
                 throw QueryError.syntax("ColumnNameConflict", "column '\(item.name)' is defined twice", at: item.aliasRange ?? item.expr.range)
@@ -235,6 +234,9 @@ struct Binder {
         for s in p.orderBy {
             if aggregating || p.distinct {
                 if aggregating, containsAggregate(s.expr), !isAggregateCall(s.expr) {
+                    if let v = variablesOutsideAggregates(s.expr, projectedKeys).first(where: { newScope[$0] == nil }) {
+                        throw QueryError.syntax("UndefinedVariable", "'\(v)' is not projected, so ORDER BY cannot use it", at: s.expr.range)
+                    }
                     var vars = groupingVars
                     vars.formUnion(newScope.keys)
                     try checkAggregateItem(s.expr, keys: simpleKeys, vars: vars)
@@ -246,6 +248,9 @@ struct Binder {
                 }
                 _ = try type(of: s.expr, orderScope)
             }
+        }
+        if let item = missingAlias {
+            throw QueryError.syntax("NoExpressionAlias", "expressions in WITH need an alias: AS name", at: item.expr.range)
         }
         lastWhereScope = (aggregating || p.distinct) ? newScope : orderScope
         lastProjected = (aggregating || p.distinct) ? projectedKeys : nil
@@ -265,7 +270,7 @@ struct Binder {
             if newScope[v] == nil {
                 throw QueryError.syntax("UndefinedVariable", "'\(v)' is not projected, so ORDER BY cannot use it", at: e.range)
             }
-        case .countStar, .call where containsAggregate(e) && isAggregateCall(e):
+        case _ where isAggregateCall(e):
             if !aggregating {
                 throw QueryError.syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", at: e.range)
             }
@@ -278,6 +283,14 @@ struct Binder {
         default:
             for child in children(e) { try checkOverProjection(child, projected, newScope, all, aggregating: aggregating) }
         }
+    }
+
+    /// Variables used outside aggregate calls and outside the projected expressions.
+    func variablesOutsideAggregates(_ e: Expr, _ projected: Set<String>) -> [String] {
+        if isAggregateCall(e) || projected.contains(exprKey(e)) { return [] }
+        if case .variable(let v) = e.kind { return [v] }
+        if case .exists = e.kind { return [] }
+        return children(e).flatMap { variablesOutsideAggregates($0, projected) }
     }
 
     func isAggregateCall(_ e: Expr) -> Bool {

@@ -294,6 +294,10 @@ enum CypherFunctions {
             guard let path = String.fromDatabaseValue(a[0]) else { return nil }
             return CypherValue.list(path.split(separator: ",").compactMap { Int64($0) }.reversed().map { .relationship(CypherEntity(id: $0)) }).databaseValue
         })
+        db.add(function: DatabaseFunction("cy_rpath", argumentCount: 1, pure: true) { a in
+            guard case .list(let items) = v(a[0]) else { return nil }
+            return "," + items.compactMap { if case .relationship(let e) = $0 { return String(e.id) }; return nil }.map { $0 + "," }.joined()
+        })
         db.add(function: DatabaseFunction("cy_disjoint", argumentCount: 2, pure: true) { a in
             guard let p = String.fromDatabaseValue(a[0]), let q = String.fromDatabaseValue(a[1]) else { return 1 }
             let s = Set(p.split(separator: ","))

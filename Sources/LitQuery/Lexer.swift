@@ -75,6 +75,7 @@ struct Lexer {
         let c = bytes[at]
         func text(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
 
+        if c == 0xE2 || c == 0xEF, let dash = unicodeDash() { return dash }
         if Self.isIdentStart(c) {
             while at < bytes.count && Self.isIdentPart(bytes[at]) { at += 1 }
             return Token(kind: .identifier(text(start, at)), start: start, end: at)
@@ -123,6 +124,19 @@ struct Lexer {
         at += 1
         while at < bytes.count && (bytes[at] & 0xC0) == 0x80 { at += 1 }
         return Token(kind: .invalid("unexpected character '\(text(start, at))'"), start: start, end: at)
+    }
+
+    /// A Unicode dash or minus sign, which looks like '-' but is not.
+    private mutating func unicodeDash() -> Token? {
+        let start = at
+        var end = at + 1
+        while end < bytes.count && (bytes[end] & 0xC0) == 0x80 { end += 1 }
+        let character = String(decoding: bytes[start..<end], as: UTF8.self)
+        guard let scalar = character.unicodeScalars.first,
+              (0x2010...0x2015).contains(scalar.value) || scalar.value == 0x2212 || scalar.value == 0xFE63 || scalar.value == 0xFF0D
+        else { return nil }
+        at = end
+        return Token(kind: .invalid("Unicode character '\(character)' (U+\(String(scalar.value, radix: 16, uppercase: true))) is not '-'"), start: start, end: end)
     }
 
     private mutating func number(_ start: Int) -> Token {

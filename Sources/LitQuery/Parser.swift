@@ -63,7 +63,8 @@ struct Parser {
         let range = TextRange(start: t.start, end: max(t.end, t.start + 1))
         if case .invalid(let message) = t.kind {
             let detail = message.hasPrefix("invalid number") ? "InvalidNumberLiteral"
-                : message.contains("unicode") ? "InvalidUnicodeLiteral" : "UnexpectedSyntax"
+                : message.contains("unicode escape") ? "InvalidUnicodeLiteral"
+                : message.contains("Unicode character") ? "InvalidUnicodeCharacter" : "UnexpectedSyntax"
             return .syntax(detail, message, at: range)
         }
         return .syntax("UnexpectedSyntax", "expected \(expected), found \(describe(t))", at: range)
@@ -298,7 +299,13 @@ struct Parser {
                     types.append(try parseName())
                 }
             }
+            if current.isSymbol("..") {
+                throw QueryError.syntax("InvalidRelationshipPattern", "a variable-length relationship needs '*' before its bounds", at: TextRange(start: current.start, end: current.end))
+            }
             if accept("*") {
+                if current.isSymbol("-") {
+                    throw QueryError.syntax("InvalidRelationshipPattern", "the bounds of a variable-length relationship cannot be negative", at: TextRange(start: current.start, end: current.end))
+                }
                 var lo: Int?, hi: Int?
                 func int() throws -> Int? {
                     if case .integer(let s) = current.kind {
@@ -530,7 +537,10 @@ struct Parser {
                 let key: String
                 switch current.kind {
                 case .identifier(let s), .quotedIdentifier(let s): key = s; advance()
-                default: throw unexpected(expected: "a map key")
+                default:
+                    var e = unexpected(expected: "a map key")
+                    e.detail = "UnexpectedSyntax"
+                    throw e
                 }
                 try expect(":")
                 entries.append((key, try parseExpr()))
@@ -605,8 +615,10 @@ struct Parser {
                 case "CASE": return try parseCase()
                 case "EXISTS" where peek().isSymbol("{"):
                     return try parseExists()
-                case "ANY", "ALL", "NONE", "SINGLE" where peek().isSymbol("("):
-                    throw QueryError.unsupported("quantifier \(word)", at: TextRange(start: t.start, end: t.end))
+                case "ANY", "ALL", "NONE", "SINGLE":
+                    if peek().isSymbol("(") {
+                        throw QueryError.unsupported("quantifier \(word)", at: TextRange(start: t.start, end: t.end))
+                    }
                 case "REDUCE" where peek().isSymbol("("):
                     throw QueryError.unsupported("reduce", at: TextRange(start: t.start, end: t.end))
                 default: break

@@ -9,6 +9,11 @@ import LitStore
 public struct QueryResult: Sendable {
     public var columns: [String]
     public var rows: [[CypherValue]]
+
+    public init(columns: [String], rows: [[CypherValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
 }
 
 public enum QueryEngine {

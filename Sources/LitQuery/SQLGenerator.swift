@@ -146,7 +146,9 @@ final class SQLGenerator {
         var source: String?
         var variables: [String] = []
         var kinds: [String: StaticType] = [:]
-
+        /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
+        /// after it can read the pattern's tables directly (`json_extract` on the aliases).
+        var fused: (cte: String, from: String, conditions: String, refs: [String: VarRef])?
         func refs() -> [String: VarRef] {
             var out: [String: VarRef] = [:]
             for v in variables {
@@ -156,8 +158,15 @@ final class SQLGenerator {
         }
     }
 
-    func compileSingle(_ part: SingleQuery) throws -> (String?, [String]) {
+    func compileSingle(_ part: SingleQuery, outer: [String: VarRef] = [:]) throws -> (String?, [String]) {
         var pipe = Pipeline()
+        // Inside EXISTS { }: one correlated row holding the enclosing query's variables.
+        let outerNames = outer.keys.filter { !$0.isEmpty }.sorted()
+        if !outerNames.isEmpty {
+            pipe.variables = outerNames
+            for v in outerNames { pipe.kinds[v] = outer[v]!.kind }
+            pipe.source = addCTE("SELECT " + outerNames.map { "\(outer[$0]!.sql) AS \(Self.column($0))" }.joined(separator: ", "))
+        }
         for clause in part.clauses {
             switch clause {
             case let .match(optional, patterns, cond, _):
@@ -186,6 +195,8 @@ final class SQLGenerator {
                 }
             }
         }
+        // A subquery without RETURN: its rows are those of its last clause.
+        if !outer.isEmpty, let source = pipe.source { return ("SELECT 1 FROM \(source)", []) }
         return (nil, [])
     }
 
@@ -237,8 +248,14 @@ final class SQLGenerator {
             var tables = ps.tables
             if let s = pipe.source { tables.insert(s, at: 0) }
             from = tables.isEmpty ? "(SELECT 1 AS _)" : tables.joined(separator: ", ")
-            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(conds.joined(separator: "\n    AND "))")
+            let whereText = conds.joined(separator: "\n    AND ")
+            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(whereText)")
+            var refs = ps.refs
+            for (v, ref) in prevRefs where pipe.variables.contains(v) && refs[v]?.nodeAlias == nil && refs[v]?.relAlias == nil { refs[v] = ref }
+            out.fused = (out.source!, from, whereText, refs)
+            return out
         }
+        out.fused = nil
         return out
     }
 
@@ -410,8 +427,23 @@ final class SQLGenerator {
     func addVarLength(_ rel: RelPattern, length: (min: Int?, max: Int?), left: String, right: String,
                       leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool,
                       _ ps: inout PatternSQL, seedSource: String?) throws {
-        if let v = rel.variable, ps.refs[v] != nil {
-            throw QueryError.unsupported("re-matching a bound variable-length relationship", at: rel.range)
+        if let v = rel.variable, let list = ps.refs[v] {
+            // A list of relationships bound before: the path must follow exactly those.
+            guard rel.direction != .both else {
+                throw QueryError.unsupported("re-matching a bound relationship list without a direction", at: rel.range)
+            }
+            let (from, to) = rel.direction == .outgoing ? ("src", "dst") : ("dst", "src")
+            let l = list.sql
+            var conds = [
+                "cy_f_size(\(l)) = (SELECT count(*) FROM json_each(cy_unwind(\(l))) AS j JOIN edge AS e ON e.id = cy_rid(cy_elem(j.value))\(rel.types.isEmpty ? "" : " WHERE e.type IN (\(rel.types.map { bind(.string($0)) }.joined(separator: ", ")))"))",
+                "NOT EXISTS (SELECT 1 FROM json_each(cy_unwind(\(l))) AS a JOIN json_each(cy_unwind(\(l))) AS b ON b.key = a.key + 1 JOIN edge AS ea ON ea.id = cy_rid(cy_elem(a.value)) JOIN edge AS eb ON eb.id = cy_rid(cy_elem(b.value)) WHERE ea.\(to) <> eb.\(from))",
+            ]
+            conds.append("CASE WHEN cy_f_size(\(l)) = 0 THEN \(left).id = \(right).id ELSE \(left).id = (SELECT \(from) FROM edge WHERE id = cy_rid(cy_index(\(l), \(bind(.int(0)))))) AND \(right).id = (SELECT \(to) FROM edge WHERE id = cy_rid(cy_index(\(l), \(bind(.int(-1)))))) END")
+            if let lo = length.min { conds.append("cy_f_size(\(l)) >= \(lo)") }
+            if let hi = length.max { conds.append("cy_f_size(\(l)) <= \(hi)") }
+            ps.conditions += conds
+            ps.uniqueness.append(("cy_rpath(\(l))", true))
+            return
         }
         let minHops = length.min ?? 1
         let maxHops = length.max ?? Self.unboundedDepth
@@ -480,6 +512,7 @@ final class SQLGenerator {
         select.append("cy_elem(j.value) AS \(Self.column(alias))")
         let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
         var out = pipe
+        out.fused = nil
         out.variables.append(alias)
         out.kinds[alias] = .any
         out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
@@ -489,6 +522,7 @@ final class SQLGenerator {
     func compileFilter(_ cond: Expr, _ pipe: Pipeline) throws -> Pipeline {
         let refs = pipe.refs()
         var out = pipe
+        out.fused = nil
         let columns = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
         out.source = addCTE("SELECT \(columns.isEmpty ? "1 AS _" : columns.joined(separator: ", ")) FROM \(pipe.source!) WHERE cy_true(\(try expr(cond, refs)))")
         return out
@@ -497,7 +531,14 @@ final class SQLGenerator {
     // MARK: - WITH / RETURN
 
     func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool, where cond: Expr? = nil) throws -> (Pipeline, String?, [String]) {
-        let refs = pipe.refs()
+        var refs = pipe.refs()
+        var fromClause = pipe.source.map { "\n  FROM \($0)" } ?? ""
+        if let f = pipe.fused {
+            // Read the MATCH's tables directly instead of its CTE.
+            ctes.removeAll { $0.hasPrefix("\(f.cte) AS ") }
+            refs = f.refs
+            fromClause = "\n  FROM \(f.from)\n  WHERE \(f.conditions)"
+        }
         var items: [(name: String, expr: Expr?, sql: String, kind: StaticType)] = []
         if p.star {
             for v in pipe.variables.sorted() { items.append((v, nil, refs[v]!.sql, refs[v]!.kind)) }
@@ -529,7 +570,7 @@ final class SQLGenerator {
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
         if let whereSQL { select.append("\(whereSQL) AS _w") }
         var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
-        if let source = pipe.source { body += "\n  FROM \(source)" }
+        body += fromClause
         if aggregating {
             let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map(\.sql)
             if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
@@ -562,12 +603,17 @@ final class SQLGenerator {
     /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.
     func countExpr(_ e: Expr) throws -> String {
         if let v = constantValue(e) {
+            // A parameter's value is known here but, as in openCypher, its error is a runtime one.
+            var isParameter = false
+            if case .parameter = e.kind { isParameter = true }
             switch v {
             case .int(let i) where i < 0:
-                throw QueryError.syntax("NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)", at: e.range)
+                throw QueryError("SyntaxError", "NegativeIntegerArgument", "SKIP and LIMIT take a non-negative integer, got \(i)",
+                                 at: e.range, phase: isParameter ? .runtime : .compileTime)
             case .int: break
             default:
-                throw QueryError.syntax("InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)", at: e.range)
+                throw QueryError("SyntaxError", "InvalidArgumentType", "SKIP and LIMIT take an integer, got \(v.typeName)",
+                                 at: e.range, phase: isParameter ? .runtime : .compileTime)
             }
         }
         return try expr(e, [:])
@@ -726,6 +772,22 @@ final class SQLGenerator {
             try addPattern(p, &ps, seedSource: nil)
             addUniqueness(&ps)
             return existsSQL(ps)
+        case .exists(_, _, let query?) where Self.needsFullSubquery(query):
+            // A whole query inside EXISTS: its own CTE chain, correlated with the outer row.
+            let saved = ctes
+            ctes = []
+            defer { ctes = saved }
+            var selects: [String] = []
+            for part in query.parts {
+                if part.clauses.contains(where: { if case .create = $0 { return true }; return false }) {
+                    throw QueryError.syntax("InvalidClauseComposition", "EXISTS { } cannot contain updating clauses", at: e.range)
+                }
+                var outer = refs
+                if outer.isEmpty { outer = ["": VarRef(sql: "NULL", kind: .any)] }
+                let (sql, _) = try compileSingle(part, outer: outer)
+                if let sql { selects.append("SELECT 1 FROM (\(sql))") }
+            }
+            return "cy_bool(EXISTS (\(withPrefix())\(selects.joined(separator: " UNION ALL "))))"
         case .exists(let patterns, let cond, let query):
             var ps = PatternSQL(refs: refs)
             var whereExpr = cond
@@ -768,6 +830,17 @@ final class SQLGenerator {
             for (k, v) in entries { guard let c = constantValue(v) else { return nil }; out[k] = c }
             return .map(out)
         default: return nil
+        }
+    }
+
+    /// Whether EXISTS { query } needs more than a pattern and a WHERE.
+    static func needsFullSubquery(_ query: Query) -> Bool {
+        if query.parts.count > 1 { return true }
+        return query.parts[0].clauses.contains { clause in
+            switch clause {
+            case .match(false, _, _, _), .ret: return false
+            default: return true
+            }
         }
     }
 

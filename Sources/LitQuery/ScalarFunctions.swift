@@ -71,7 +71,7 @@ enum ScalarFunctions {
                 guard case .int(let s) = a[2] else { throw RuntimeFailure.argument("InvalidArgumentType", "range() expects integers") }
                 step = s
             }
-            if step == 0 { throw RuntimeFailure.argument("InvalidArgumentValue", "range() step must not be zero") }
+            if step == 0 { throw RuntimeFailure.argument("NumberOutOfRange", "range() step must not be zero") }
             var out: [CypherValue] = []
             var i = lo
             while step > 0 ? i <= hi : i >= hi {

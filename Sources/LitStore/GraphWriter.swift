@@ -24,7 +24,8 @@ public struct SourceFile: Sendable, Hashable {
 /// Interned node ids that outlive one file's session (one ingest run). Entries made in a session
 /// reach the cache only when its transaction commits.
 public final class InternCache: @unchecked Sendable {
-    var ids: [String: Int64] = [:]
+    /// label → interned value → node.
+    var ids: [String: [String: Int64]] = [:]
     /// Labels whose every node is in `ids`: a miss means the node does not exist yet.
     var complete: Set<String> = []
     public init() {}
@@ -37,7 +38,7 @@ extension GraphStore {
     ///     try store.writeSession(source: SourceFile(path: p, format: "atom")) { w in try w.upsert(r, into: w.resolve(r)) }
     public func writeSession<T>(source: SourceFile, cache: InternCache? = nil,
                                 _ body: (GraphWriter) throws -> T) throws -> T {
-        var committed: [String: Int64] = [:]
+        var committed: [String: [String: Int64]] = [:]
         let value: T = try write { db in
             // A larger page cache for bulk writes: index pages stay in memory across a file.
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -47,7 +48,9 @@ extension GraphStore {
             committed = writer.newInterned
             return value
         }
-        if let cache { cache.ids.merge(committed) { _, new in new } }
+        if let cache {
+            for (label, values) in committed { cache.ids[label, default: [:]].merge(values) { _, new in new } }
+        }
         return value
     }
 }
@@ -82,12 +85,10 @@ public final class GraphWriter {
     /// Set before the session ends to record the file's content hash on its Source node.
     public var sha256: String?
     let cache: InternCache?
-    var localInterned: [String: Int64] = [:]
-    var newInterned: [String: Int64] = [:]
+    /// label → value → node, for nodes interned in this session (merged into the cache on commit).
+    var newInterned: [String: [String: Int64]] = [:]
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
-    /// Nodes given a provenance row in this session (interned nodes get one per file).
-    var provenanced: Set<Int64> = []
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
 
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
@@ -234,33 +235,29 @@ public final class GraphWriter {
     // MARK: Interning
 
     /// The node with `label` whose property `key` equals `value`, created with `props` when missing.
-    /// Used for Author (name), Category (id), Venue (name).
+    /// Used for Author (name), Category (id), Venue (name). The file that creates the node gets its
+    /// provenance row; later mentions are recorded on the edges that point at it (`source`, `line`).
     public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
                        line: Int? = nil) throws -> Int64 {
-        let cacheKey = label + "\u{0}" + value
-        if let id = localInterned[cacheKey] ?? cache?.ids[cacheKey] {
-            try provenance(interned: id, line: line)
-            return id
-        }
+        if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
         precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
-        try preload(label: label, key: key)
-        let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
-            + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
-        let id: Int64
-        if cache?.complete.contains(label) == true {
-            var p = props()
-            p[key] = .string(value)
-            id = try createNode(label: label, props: p)
-        } else if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
-            id = found
-        } else {
-            var p = props()
-            p[key] = .string(value)
-            id = try createNode(label: label, props: p)
+        if let cache, !cache.complete.contains(label) {
+            try preload(label: label, key: key)
+            if let id = cache.ids[label]?[value] { return id }
         }
-        localInterned[cacheKey] = id
-        newInterned[cacheKey] = id
-        try provenance(interned: id, line: line)
+        if cache?.complete.contains(label) != true {
+            let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
+                + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
+            if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
+                newInterned[label, default: [:]][value] = found
+                return found
+            }
+        }
+        var p = props()
+        p[key] = .string(value)
+        let id = try createNode(label: label, props: p)
+        newInterned[label, default: [:]][value] = id
+        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
         return id
     }
 
@@ -274,15 +271,11 @@ public final class GraphWriter {
         while let row = try rows.next() {
             guard let name = row[1] as String? else { continue }
             // Descending ids: the oldest node of a name wins, as the lookup's ORDER BY does.
-            cache.ids[label + "\u{0}" + name] = row[0]
+            cache.ids[label, default: [:]][name] = row[0]
         }
         cache.complete.insert(label)
     }
 
-    private func provenance(interned id: Int64, line: Int?) throws {
-        guard provenanced.insert(id).inserted else { return }
-        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
-    }
 
     // MARK: Full-text index
 

@@ -3,6 +3,7 @@
 // when Graphviz is installed) to the output folder. Each step is the corresponding subcommand.
 import ArgumentParser
 import Foundation
+import LitExport
 import LitIngest
 import LitModel
 import LitStore
@@ -13,7 +14,8 @@ struct Demo: ParsableCommand {
         discussion: """
             Looks for Corpus/ in the current folder (run it from the repository root), ingests every file \
             in it (BibTeX, citations, taxonomy) into a fresh database, prints the statistics and the gap \
-            report, and writes the outputs to --out.
+            report, and writes to --out the gap report (Markdown, LaTeX, CSV), the corpus as BibTeX, the \
+            gap matrix as Graphviz DOT and, when Graphviz is installed, rendered diagrams.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The database to build. Default: <out>/litgraph.sqlite, recreated on each run.", valueName: "file"))
@@ -80,6 +82,21 @@ struct Demo: ParsableCommand {
             let file = (out as NSString).appendingPathComponent(name)
             try write(try Gaps.parse(["--db", path, "--format", format]).output(), to: file)
             print("\(what): \(file)")
+        }
+        let bib = (out as NSString).appendingPathComponent("corpus.bib")
+        try ExportBibTeX.parse(["--db", path, "--out", bib]).run()
+        print("the corpus as BibTeX: \(bib)")
+        let matrixDOT = (out as NSString).appendingPathComponent("matrix.dot")
+        try ExportDOT.parse(["--db", path, "--view", "matrix", "--out", matrixDOT]).run()
+        print("the gap matrix as Graphviz DOT: \(matrixDOT)")
+        guard GraphvizRenderer.dotExecutable() != nil else {
+            print("diagrams: Graphviz's dot is not installed (apt-get install graphviz); render the DOT file elsewhere")
+            return
+        }
+        for view in ["taxonomy", "matrix"] {
+            let svg = (out as NSString).appendingPathComponent("\(view).svg")
+            try ExportDOT.parse(["--db", path, "--view", view, "--render", "svg", "--out", svg]).run()
+            print("diagram (\(view)): \(svg)")
         }
     }
 

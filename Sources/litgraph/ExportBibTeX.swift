@@ -4,7 +4,6 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
-import LitQuery
 import LitStore
 
 struct ExportBibTeX: ParsableCommand {
@@ -16,20 +15,15 @@ struct ExportBibTeX: ParsableCommand {
             definitions they use. Other papers (from arXiv Atom) are generated as @misc or @article with \
             eprint, archivePrefix, primaryClass, doi and url; keys look like lin2025survey and stay the \
             same from run to run. Non-ASCII text is escaped for bibtex unless --utf8 (for biber).
-
-            Select papers with --keys, with a query (--query 'MATCH (p:Paper)-[:USES_METHOD]->(:Method \
-            {id: "causal-tracing"}) RETURN p', or --query NAME for Queries/NAME.cypher, with --param), or \
-            with --cite-keys paper.aux for the papers a LaTeX document cites (old keys resolve through \
-            every key seen; unresolved keys are listed).
             """)
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var selection: PaperSelectionOptions
+
     @Option(name: .long, parsing: .upToNextOption,
             help: ArgumentHelp("Only these papers: BibTeX keys, arXiv ids or DOIs (space or comma separated).", valueName: "key"))
     var keys: [String] = []
-
-    @OptionGroup var selection: PaperSelectionOptions
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
@@ -39,13 +33,13 @@ struct ExportBibTeX: ParsableCommand {
 
     func validate() throws {
         if !keys.isEmpty && (selection.query != nil || selection.citeKeys != nil) {
-            throw ValidationError("give --keys, --query or --cite-keys, not several")
+            throw ValidationError("give --keys, --query or --cite-keys, not more than one")
         }
     }
 
     func run() throws {
         do {
-            let store = try QueryEngine.open(path: database.path, readonly: true)
+            let store = try GraphStore(path: database.path, readonly: true)
             let wanted = keys.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 .filter { !$0.isEmpty }
             let selected = try selection.select(in: store)

@@ -160,6 +160,9 @@ struct AtomFixtureIngestTests {
         #expect(try store.count(label: "Paper") == 1)
         #expect(try store.count(edgeType: "AUTHORED_BY") == 3)
         #expect(try store.count(edgeType: "IN_CATEGORY") == 3)
+        // Authors and categories met again in a later run are the same nodes.
+        #expect(try store.count(label: "Author") == 3)
+        #expect(try store.count(label: "Category") == 3)
         #expect(try store.findPaper("10.48550/arXiv.2502.17516") == paper.node)
 
         // The older version again: recorded, but the latest still wins.

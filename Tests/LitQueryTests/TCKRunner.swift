@@ -164,10 +164,87 @@ final class TCKRunner {
     let store: GraphStore
     let dbPath: String
 
+    /// How a query runs: in process by default; `viaBinary` runs the `litgraph` executable.
+    var execute: (String, [String: CypherValue]) throws -> QueryResult = { _, _ in QueryResult(columns: [], rows: []) }
+
     init(root: URL) throws {
         self.root = root
         dbPath = NSTemporaryDirectory() + "litgraph-tck-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
         store = try QueryEngine.open(path: dbPath)
+        let store = self.store
+        execute = { query, parameters in try QueryEngine.run(query, parameters: parameters, on: store) }
+    }
+
+    /// Runs queries through `litgraph query --format tck` as the TCK README's runner contract says.
+    func useBinary(_ binary: URL) {
+        let db = dbPath
+        execute = { query, parameters in
+            var args = ["query", "--db", db, "--format", "tck"]
+            var paramFile: String?
+            if !parameters.isEmpty {
+                let path = NSTemporaryDirectory() + "litgraph-tck-params-\(UUID().uuidString).tsv"
+                let lines = parameters.map { "\($0.key)\t\($0.value.tckText.replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n"))" }
+                try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                args += ["--params", path]
+                paramFile = path
+            }
+            defer { if let paramFile { try? FileManager.default.removeItem(atPath: paramFile) } }
+            let (status, out) = try Self.spawn(binary, args, stdin: query)
+            func unwire(_ s: Substring) -> String {
+                var r = ""
+                var it = s.makeIterator()
+                while let c = it.next() {
+                    if c == "\\" {
+                        // Only \t and \n are wire escapes; anything else stays as written.
+                        if let n = it.next() {
+                            if n == "t" { r.append("\t") } else if n == "n" { r.append("\n") } else { r.append(c); r.append(n) }
+                        } else { r.append(c) }
+                    } else { r.append(c) }
+                }
+                return r
+            }
+            switch status {
+            case 0:
+                let lines = out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                guard let header = lines.first else { return QueryResult(columns: [], rows: []) }
+                let columns = header.split(separator: "\t", omittingEmptySubsequences: false).map(unwire)
+                var rows: [[CypherValue]] = []
+                for line in lines.dropFirst() {
+                    let cells = line.split(separator: "\t", omittingEmptySubsequences: false)
+                    rows.append(try cells.map { cell in
+                        guard let v = CypherValue.parseTCK(unwire(cell)) else {
+                            throw QueryError("Error", "*", "unparseable output cell \(cell)", phase: .runtime)
+                        }
+                        return v
+                    })
+                }
+                return QueryResult(columns: columns, rows: rows)
+            case 2:
+                let f = out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
+                guard f.count == 4, f[0] == "ERROR" else { throw QueryError("Error", "*", "bad error line: \(out)", phase: .runtime) }
+                throw QueryError(f[1], f[3], "from litgraph", phase: f[2] == "runtime" ? .runtime : .compileTime)
+            case 3:
+                throw QueryError("Unsupported", String(out.dropFirst("UNSUPPORTED ".count)).trimmingCharacters(in: .whitespacesAndNewlines), "unsupported")
+            default:
+                throw QueryError("Error", "*", "litgraph exited with \(status): \(out)", phase: .runtime)
+            }
+        }
+    }
+
+    static func spawn(_ binary: URL, _ args: [String], stdin: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = args
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     deinit {
@@ -239,11 +316,11 @@ final class TCKRunner {
                     guard var q = try? String(contentsOf: file, encoding: .utf8) else { return result(.skipped, "graph \(name)") }
                     q = q.trimmingCharacters(in: .whitespacesAndNewlines)
                     if q.hasSuffix(";") { q.removeLast() }
-                    do { _ = try QueryEngine.run(q, on: store) } catch { return result(.failed, "setup: \(error)") }
+                    do { _ = try execute(q, [:]) } catch { return result(.failed, "setup: \(error)") }
                     continue
                 }
                 if text.hasPrefix("having executed") {
-                    do { _ = try QueryEngine.run(step.docString ?? "", on: store) } catch {
+                    do { _ = try execute(step.docString ?? "", [:]) } catch {
                         if let e = error as? QueryError, e.isUnsupported { return result(.unsupported, "setup: \(e.detail)") }
                         return result(.failed, "setup: \(error)")
                     }
@@ -263,7 +340,7 @@ final class TCKRunner {
                 guard text.hasPrefix("executing query") else { return result(.skipped, "unhandled step: \(text)") }
                 do {
                     before = try counts()
-                    outcome = .success(try QueryEngine.run(step.docString ?? "", parameters: params, on: store))
+                    outcome = .success(try execute(step.docString ?? "", params))
                 } catch let e as QueryError {
                     if e.isUnsupported { return result(.unsupported, e.detail) }
                     outcome = .failure(e)

@@ -174,7 +174,7 @@ let cliFeed = """
         let result = try TaxonomyCLI.run(["demo", "--corpus", corpus.path, "--out", "out"], in: folder)
         #expect(result.status == 0, "\(result.stderr.prefix(3000))")
         #expect(result.stdout.contains("== The graph") && result.stdout.contains("Method × model class"))
-        for name in ["litgraph.sqlite", "gaps.md", "gaps.tex", "gaps.csv"] {
+        for name in ["litgraph.sqlite", "gaps.md", "gaps.tex", "gaps.csv", "corpus.bib", "matrix.dot"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(name)").path), "\(name) missing")
         }
         // A second run starts from a fresh database and gives the same report.

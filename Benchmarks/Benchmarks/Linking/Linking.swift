@@ -24,7 +24,7 @@ final class LinkingState: @unchecked Sendable {
     var store: GraphStore?
     var papers = 0
 }
-nonisolated(unsafe) let state = LinkingState()
+let state = LinkingState()
 
 func atomPages() throws -> [String] {
     let folder = (corpusFolder as NSString).appendingPathComponent("atom")

@@ -1,6 +1,4 @@
-WITH RECURSIVE
-s14 AS (
-  SELECT cy_node(n1.id) AS "v_p", cy_node(n4.id) AS "v_m", cy_node(n9.id) AS "v_c"
+SELECT cy_pv(json_extract(n4.props, '$.id'), json_type(n4.props, '$.id')) AS c0, cy_pv(json_extract(n9.props, '$.id'), json_type(n9.props, '$.id')) AS c1, count(DISTINCT cy_node(n1.id)) AS c2
   FROM node_label AS l2, node AS n1, node_label AS l5, node AS n4, edge AS e7, node_label AS l10, node AS n9, edge AS e12
   WHERE l2.label = :p3
     AND n1.id = l2.node
@@ -13,10 +11,7 @@ s14 AS (
     AND e12.type = :p13
     AND e12.src = n1.id AND e12.dst = n9.id
     AND e7.id <> e12.id
-)
-SELECT (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s14."v_m")) AS c0, (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s14."v_c")) AS c1, count(DISTINCT s14."v_p") AS c2
-  FROM s14
-  GROUP BY (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s14."v_m")), (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s14."v_c"));
+  GROUP BY cy_pv(json_extract(n4.props, '$.id'), json_type(n4.props, '$.id')), cy_pv(json_extract(n9.props, '$.id'), json_type(n9.props, '$.id'));
 -- :p3 = 'Paper'
 -- :p6 = 'Method'
 -- :p8 = 'USES_METHOD'

@@ -1,6 +1,6 @@
 WITH RECURSIVE
-s9 AS (
-  SELECT cy_node(n1.id) AS "v_p", cy_node(n4.id) AS "v_a"
+s11 AS MATERIALIZED (
+  SELECT "v_a", "v_papers" FROM (SELECT cy_node(n4.id) AS "v_a", count(*) AS "v_papers", count(*) AS _o0
   FROM node_label AS l2, node AS n1, node_label AS l5, node AS n4, edge AS e7
   WHERE l2.label = :p3
     AND n1.id = l2.node
@@ -8,11 +8,7 @@ s9 AS (
     AND n4.id = l5.node
     AND e7.type = :p8
     AND e7.src = n1.id AND e7.dst = n4.id
-),
-s11 AS MATERIALIZED (
-  SELECT "v_a", "v_papers" FROM (SELECT s9."v_a" AS "v_a", count(*) AS "v_papers", count(*) AS _o0
-  FROM s9
-  GROUP BY s9."v_a")
+  GROUP BY cy_node(n4.id))
   ORDER BY cy_sortkey(_o0) DESC
   LIMIT cy_count_value(:p10)
 )
