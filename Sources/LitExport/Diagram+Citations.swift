@@ -1,6 +1,6 @@
 // The citation views: the citation graph of a selection of papers, and the neighbourhood of one
-// paper. Papers are ranked by year (one row per year, oldest at the top), boxed by the model class
-// they study, filled with the colour of their most common method, labelled "Family et al. 2024" plus
+// paper. Papers are ranked by year (one row per year, oldest at the top), outlined in the colour of
+// the model class they study, filled with the colour of their most common method, labelled "Family et al. 2024" plus
 // a short title, with the full title and identifiers in the tooltip.
 import Foundation
 import LitModel
@@ -11,15 +11,20 @@ extension Diagram {
         let papers = try reader.papers(ids: request.papers)
         // Counted in the store; with no selection every paper is in, so no list of ids is needed.
         let citedBy = try reader.inDegrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
+        let cites = try reader.outDegrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
         let limit = request.effectiveLimit
-        // Most cited first; ties to the newer paper, then by key.
+        // Most cited first; ties to the newer paper, then by key. Papers in no citation among the
+        // selection come after all others: a limit leaves them out first.
         let ranked = papers.sorted { a, b in
             let ca = citedBy[a.id] ?? 0, cb = citedBy[b.id] ?? 0
             if ca != cb { return ca > cb }
             if (a.year ?? 0) != (b.year ?? 0) { return (a.year ?? 0) > (b.year ?? 0) }
             return (stableName(a), a.id) < (stableName(b), b.id)
         }
-        let kept = balancedByYear(ranked, limit: limit)
+        let connected = ranked.filter { citedBy[$0.id] != nil || cites[$0.id] != nil }
+        let isolated = ranked.filter { citedBy[$0.id] == nil && cites[$0.id] == nil }
+        var kept = balancedByYear(connected, limit: limit)
+        if kept.count < limit { kept += balancedByYear(isolated, limit: limit - kept.count) }
         let edges = try reader.edges(type: "CITES", among: kept.map(\.id).sorted())
         let citationCount = citedBy.values.reduce(0, +)
 
@@ -28,7 +33,7 @@ extension Diagram {
         var comments = ["litgraph export dot --view citations: \(count(papers.count, "paper")) selected, \(count(citationCount, "citation")) among them"]
         if kept.count < papers.count {
             let left = papers.count - kept.count
-            let note = "Showing \(grouped(kept.count)) of \(count(papers.count, "paper")), the most cited of each year: \(grouped(left)) left out, with \(grouped(citationCount - edges.count)) of their citations (raise --limit or narrow with --query)."
+            let note = "Showing \(grouped(kept.count)) of \(count(papers.count, "paper")), the most cited of each year (papers in no citation last): \(grouped(left)) left out, with \(grouped(citationCount - edges.count)) of their citations (raise --limit or narrow with --query)."
             caption += "\n" + note
             comments.append(note)
         }
@@ -167,10 +172,11 @@ extension Diagram {
         let classOrder = ranking(classLinks, classes)
         let classRank = Dictionary(uniqueKeysWithValues: classOrder.enumerated().map { ($1, $0) })
         let other = "#BBBBBB", none = "#FFFFFF"
+        let outlines = ["#1B5E20", "#4A148C", "#B71C1C", "#0D47A1", "#E65100", "#006064", "#880E4F", "#3E2723"]
+        let otherOutline = "#777777"
 
         var graph = baseGraph(name: name, caption: caption)
         graph.graphAttributes["rankdir"] = .text("TB")
-        graph.graphAttributes["newrank"] = .text("true")
         graph.graphAttributes["ranksep"] = .text("0.5")
         graph.graphAttributes["nodesep"] = .text("0.25")
         graph.nodeDefaults["shape"] = .text("box")
@@ -179,7 +185,8 @@ extension Diagram {
         graph.edgeDefaults["arrowsize"] = .text("0.6")
 
         let nodeIDs = paperNodeIDs(papers)
-        var clusterNodes: [Int64: [String]] = [:]
+        var usedOutlines: Set<Int> = []
+        var usesOtherClass = false
         var byYear: [Int: [String]] = [:]
         var usedColours: Set<Int> = []
         var usesOther = false, usesNone = false
@@ -222,19 +229,16 @@ extension Diagram {
                 attributes["style"] = .text("rounded,filled,bold")
                 attributes["fontsize"] = .text("12")
             }
-            graph.nodes.append(DOTNode(node, attributes))
+            // The model class is the outline: Graphviz clusters combined with year ranks can make
+            // `dot` search for minutes on real citation graphs, outlines never do.
             if let home = (classLinks[paper.id] ?? []).filter({ classRank[$0] != nil }).min(by: { classRank[$0]! < classRank[$1]! }) {
-                clusterNodes[home, default: []].append(node)
+                let rank = classRank[home]!
+                if rank < outlines.count { attributes["color"] = .text(outlines[rank]); usedOutlines.insert(rank) }
+                else { attributes["color"] = .text(otherOutline); usesOtherClass = true }
+                if paper.id != centre { attributes["penwidth"] = .text("2.5") }
             }
+            graph.nodes.append(DOTNode(node, attributes))
             if let year = paper.year { byYear[year, default: []].append(node) }
-        }
-        for (classNode, nodes) in clusterNodes {
-            let entry = classes[classNode]!
-            graph.clusters.append(DOTCluster("class:\(entry.id)", [
-                "label": .text("\(entry.name) (\(count(nodes.count, "paper")))"),
-                "style": .text("rounded,filled"), "fillcolor": .text("#F4F4F4"), "color": .text("#999999"),
-                "tooltip": .text(entry.description.map { squeezed($0) } ?? entry.name),
-            ], nodes: nodes))
         }
         // One rank per year, oldest first, with an axis of year labels down the left.
         let years = byYear.keys.sorted()
@@ -261,7 +265,14 @@ extension Diagram {
             }
             if usesOther { rows += "<TR><TD BGCOLOR=\"\(other)\" WIDTH=\"16\"> </TD><TD ALIGN=\"LEFT\">other methods</TD></TR>" }
             if usesNone { rows += "<TR><TD BGCOLOR=\"\(none)\" WIDTH=\"16\"> </TD><TD ALIGN=\"LEFT\">no method linked</TD></TR>" }
-            rows += "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">Boxes: model class studied</TD></TR>"
+            if !usedOutlines.isEmpty || usesOtherClass {
+                rows += "<TR><TD COLSPAN=\"2\"><B>Outline: model class studied</B></TD></TR>"
+                for rank in usedOutlines.sorted() {
+                    let entry = classes[classOrder[rank]]!
+                    rows += "<TR><TD BGCOLOR=\"\(outlines[rank])\" WIDTH=\"16\"> </TD><TD ALIGN=\"LEFT\">\(DOT.html(entry.name))</TD></TR>"
+                }
+                if usesOtherClass { rows += "<TR><TD BGCOLOR=\"\(otherOutline)\" WIDTH=\"16\"> </TD><TD ALIGN=\"LEFT\">other model classes</TD></TR>" }
+            }
             graph.nodes.append(DOTNode("legend", [
                 "shape": .text("plaintext"), "style": .text("solid"),
                 "label": .html("<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">\(rows)</TABLE>"),

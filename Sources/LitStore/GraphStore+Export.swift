@@ -159,18 +159,27 @@ public struct GraphReader {
     /// For each node with incoming `type` edges: how many distinct nodes point at it, counting only
     /// edges whose ends both lie in `nodes` (every edge when nil) and leaving out loops.
     public func inDegrees(type: String, among nodes: [Int64]? = nil) throws -> [Int64: Int] {
+        try degrees(type: type, among: nodes, counting: "dst", from: "src")
+    }
+
+    /// For each node with outgoing `type` edges: how many distinct nodes it points at (as `inDegrees`).
+    public func outDegrees(type: String, among nodes: [Int64]? = nil) throws -> [Int64: Int] {
+        try degrees(type: type, among: nodes, counting: "src", from: "dst")
+    }
+
+    private func degrees(type: String, among nodes: [Int64]?, counting end: String, from other: String) throws -> [Int64: Int] {
         var degrees: [Int64: Int] = [:]
         let cursor: RowCursor
         if let nodes {
             cursor = try Row.fetchCursor(db, sql: """
-                SELECT dst, count(DISTINCT src) FROM edge
+                SELECT \(end), count(DISTINCT \(other)) FROM edge
                  WHERE type = ? AND src IN (SELECT value FROM json_each(?)) AND dst IN (SELECT value FROM json_each(?2))
                    AND src != dst
-                 GROUP BY dst
+                 GROUP BY \(end)
                 """, arguments: [type, idList(nodes)])
         } else {
             cursor = try Row.fetchCursor(db, sql: """
-                SELECT dst, count(DISTINCT src) FROM edge WHERE type = ? AND src != dst GROUP BY dst
+                SELECT \(end), count(DISTINCT \(other)) FROM edge WHERE type = ? AND src != dst GROUP BY \(end)
                 """, arguments: [type])
         }
         while let row = try cursor.next() { degrees[row[0]] = row[1] }

@@ -118,20 +118,22 @@ private func expectDotAccepts(_ text: String, _ what: String) throws -> String {
         try SampleGraphs.small(db.store)
         let text = try diagram(db.store, .citations)
         #expect(text.contains(#"{ rank=same; "paper:basu2023"; "paper:gandelsman2023"; "paper:palit2023"; "year 2023"; }"#))
-        #expect(text.contains(#"label="Contrastive VLMs (4 papers)""#))
+        // Contrastive VLMs is the most studied class: the first outline colour, named in the legend.
+        #expect(text.contains(#""paper:sae2024" [URL"#) == false)
+        #expect(text.contains(##"<TD BGCOLOR="#1B5E20" WIDTH="16"> </TD><TD ALIGN="LEFT">Contrastive VLMs</TD>"##))
+        #expect(text.contains(##"color="#1B5E20""##))
         #expect(text.contains(#"label="Lin et al. 2025\nA Survey on Mechanistic\nInterpretability for…""#))
         // causal-tracing is the most common method: the first colour.
         #expect(text.contains(#""paper:basu2023" [URL="#) == false)
         #expect(text.contains("fillcolor=\"\(Diagram.palette[0])\""))
         #expect(text.contains(#""paper:basu2023" -> "paper:lin2025survey" [dir="back"];"#))
-        #expect(text.contains("newrank=\"true\""))
     }
 
     @Test func limitsKeepTheMostCitedAndSayWhatWasLeftOut() throws {
         let db = try TemporaryStore()
         try SampleGraphs.small(db.store)
         let text = try diagram(db.store, .citations, limit: 3)
-        #expect(text.contains("Showing 3 of 8 papers, the most cited of each year: 5 left out"))
+        #expect(text.contains("Showing 3 of 8 papers, the most cited of each year (papers in no citation last): 5 left out"))
         // The most cited of the three newest years: lin2025survey (2025, uncited), sae2024 (2024,
         // cited once, ties with tricky2024 broken by key) and basu2023 (2023, cited 3 times).
         for key in ["basu2023", "lin2025survey", "sae2024"] { #expect(text.contains("\"paper:\(key)\" [")) }
