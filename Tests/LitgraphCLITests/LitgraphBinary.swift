@@ -28,11 +28,13 @@ enum LitgraphBinary {
     static var available: Bool { path != nil }
     static var fixturesAvailable: Bool { available && FileManager.default.fileExists(atPath: atomFixtures.path) }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+    static func run(_ arguments: [String], in folder: URL? = nil,
+                    environment: [String: String] = [:]) throws -> RunResult {
         guard let path else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LITGRAPH_DB")
         for (k, v) in environment { env[k] = v }

@@ -4,54 +4,6 @@
 import Foundation
 import Testing
 
-enum TaxonomyCLI {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The built binary next to the test bundle (debug or release, whichever the tests were built in).
-    static var binary: URL? {
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [bundle.appendingPathComponent("litgraph"),
-                          repoRoot.appendingPathComponent(".build/debug/litgraph")]
-        where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
-        return nil
-    }
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in folder: URL) throws -> Output {
-        let process = Process()
-        process.executableURL = try #require(binary, "the litgraph binary is not built")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes while the process runs so neither fills up.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-}
-
 let cliTaxonomy = """
 methods:
   - id: sae
@@ -99,20 +51,20 @@ let cliFeed = """
 
 @Suite(.serialized) struct TaxonomyCLITests {
     @Test func ingestExplainLinkAndGaps() throws {
-        guard TaxonomyCLI.binary != nil else {
+        guard LitgraphBinary.path != nil else {
             print("skipping: the litgraph binary is not built")
             return
         }
-        let folder = try TaxonomyCLI.temporaryFolder()
+        let folder = try LitgraphBinary.tempDir()
         defer { try? FileManager.default.removeItem(at: folder) }
         try cliFeed.write(to: folder.appendingPathComponent("feed.xml"), atomically: true, encoding: .utf8)
         try cliTaxonomy.write(to: folder.appendingPathComponent("taxonomy.yaml"), atomically: true, encoding: .utf8)
 
-        let ingest = try TaxonomyCLI.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml", "feed.xml"], in: folder)
+        let ingest = try LitgraphBinary.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml", "feed.xml"], in: folder)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         #expect(ingest.stderr.contains("linked: 4 taxonomy entries; 2 papers: 1 curated link, 4 lexicon links"))
 
-        let explain = try TaxonomyCLI.run(["explain", "--db", "g.sqlite", "2401.00002v1"], in: folder)
+        let explain = try LitgraphBinary.run(["explain", "--db", "g.sqlite", "2401.00002v1"], in: folder)
         #expect(explain.status == 0)
         #expect(explain.stdout == """
             2401.00002v1: Linear Probes for CLIP
@@ -122,63 +74,63 @@ let cliFeed = """
 
             """)
 
-        let cell = try TaxonomyCLI.run(["gaps", "--db", "g.sqlite", "--cell", "sae:contrastive-vlm", "--format", "csv"], in: folder)
+        let cell = try LitgraphBinary.run(["gaps", "--db", "g.sqlite", "--cell", "sae:contrastive-vlm", "--format", "csv"], in: folder)
         #expect(cell.stdout == "year,paper,title\r\n2024,arXiv:2401.00001,Sparse Autoencoders Find Features in CLIP\r\n")
 
         // Edit the taxonomy: CLIP no longer signals a class, probing gets a `not` for paper 2.
         let edited = cliTaxonomy.replacingOccurrences(of: "    models: [CLIP]\n", with: "")
             .replacingOccurrences(of: "    model_classes: [llm]\n", with: "    model_classes: [llm]\n    not: [probing]\n")
         try edited.write(to: folder.appendingPathComponent("taxonomy.yaml"), atomically: true, encoding: .utf8)
-        let link = try TaxonomyCLI.run(["link", "--db", "g.sqlite"], in: folder)
+        let link = try LitgraphBinary.run(["link", "--db", "g.sqlite"], in: folder)
         #expect(link.status == 0, "\(link.stderr)")
         #expect(link.stderr.contains("1 curated link, 1 lexicon link (1 removed by 'not')"))
-        let after = try TaxonomyCLI.run(["explain", "--db", "g.sqlite", "2401.00002", "--format", "json"], in: folder)
+        let after = try LitgraphBinary.run(["explain", "--db", "g.sqlite", "2401.00002", "--format", "json"], in: folder)
         #expect(after.stdout.contains("\"id\":\"llm\"") && !after.stdout.contains("contrastive-vlm") && !after.stdout.contains("probing"))
 
         for format in ["table", "markdown", "csv", "latex", "json"] {
-            let gaps = try TaxonomyCLI.run(["gaps", "--db", "g.sqlite", "--format", format], in: folder)
+            let gaps = try LitgraphBinary.run(["gaps", "--db", "g.sqlite", "--format", format], in: folder)
             #expect(gaps.status == 0 && !gaps.stdout.isEmpty, "gaps --format \(format): \(gaps.stderr)")
         }
-        let unknown = try TaxonomyCLI.run(["gaps", "--db", "g.sqlite", "--cell", "sea:llm"], in: folder)
+        let unknown = try LitgraphBinary.run(["gaps", "--db", "g.sqlite", "--cell", "sea:llm"], in: folder)
         #expect(unknown.status != 0 && unknown.stderr.contains("unknown method 'sea'"))
     }
 
     @Test func brokenTaxonomyGivesPositionedDiagnostics() throws {
-        guard TaxonomyCLI.binary != nil else { return }
-        let folder = try TaxonomyCLI.temporaryFolder()
+        guard LitgraphBinary.path != nil else { return }
+        let folder = try LitgraphBinary.tempDir()
         defer { try? FileManager.default.removeItem(at: folder) }
         let broken = cliTaxonomy.replacingOccurrences(of: "  - id: probing\n", with: "  - id: sae\n")
             .replacingOccurrences(of: "phrases: [linear probe]", with: "phrases: [linear probe")
         try broken.write(to: folder.appendingPathComponent("taxonomy.yaml"), atomically: true, encoding: .utf8)
-        let result = try TaxonomyCLI.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml"], in: folder)
+        let result = try LitgraphBinary.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml"], in: folder)
         #expect(result.status == 1)
         #expect(result.stderr.contains("taxonomy.yaml:8:14: error: YAML syntax error: did not find expected ',' or ']'"),
                 "\(result.stderr)")
         let dup = cliTaxonomy.replacingOccurrences(of: "  - id: probing\n", with: "  - id: sae\n")
         try dup.write(to: folder.appendingPathComponent("taxonomy.yaml"), atomically: true, encoding: .utf8)
-        let second = try TaxonomyCLI.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml"], in: folder)
+        let second = try LitgraphBinary.run(["ingest", "--db", "g.sqlite", "taxonomy.yaml"], in: folder)
         #expect(second.status == 1)
         #expect(second.stderr.contains("taxonomy.yaml:5:9: error: duplicate id 'sae'"))
         #expect(second.stderr.contains(" 5 |   - id: sae"))
     }
 
     @Test func demoOnTheShippedCorpus() throws {
-        guard TaxonomyCLI.binary != nil else { return }
-        let corpus = TaxonomyCLI.repoRoot.appendingPathComponent("Corpus")
+        guard LitgraphBinary.path != nil else { return }
+        let corpus = LitgraphBinary.repoRoot.appendingPathComponent("Corpus")
         guard FileManager.default.fileExists(atPath: corpus.appendingPathComponent("taxonomy.yaml").path) else {
             print("skipping: Corpus/ is not in this checkout")
             return
         }
-        let folder = try TaxonomyCLI.temporaryFolder()
+        let folder = try LitgraphBinary.tempDir()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try TaxonomyCLI.run(["demo", "--corpus", corpus.path, "--out", "out"], in: folder)
+        let result = try LitgraphBinary.run(["demo", "--corpus", corpus.path, "--out", "out"], in: folder)
         #expect(result.status == 0, "\(result.stderr.prefix(3000))")
         #expect(result.stdout.contains("== The graph") && result.stdout.contains("Method × model class"))
         for name in ["litgraph.sqlite", "gaps.md", "gaps.tex", "gaps.csv", "corpus.bib", "matrix.dot"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(name)").path), "\(name) missing")
         }
         // A second run starts from a fresh database and gives the same report.
-        let again = try TaxonomyCLI.run(["demo", "--corpus", corpus.path, "--out", "out"], in: folder)
+        let again = try LitgraphBinary.run(["demo", "--corpus", corpus.path, "--out", "out"], in: folder)
         #expect(again.stdout == result.stdout)
     }
 }
