@@ -145,15 +145,14 @@ public struct GraphReader {
             """, arguments: [type, idList(nodes)]))
     }
 
-    /// Distinct edges of `type` with both ends among `nodes` (and not a loop).
+    /// Distinct edges of `type` with both ends among `nodes` (and not a loop), by (source, target).
     public func edges(type: String, among nodes: [Int64]) throws -> [EdgeEnds] {
-        guard !nodes.isEmpty else { return [] }
-        return try ends(Row.fetchCursor(db, sql: """
-            SELECT DISTINCT src, dst FROM edge
-             WHERE type = ? AND src IN (SELECT value FROM json_each(?)) AND dst IN (SELECT value FROM json_each(?2))
-               AND src != dst
-             ORDER BY src, dst
-            """, arguments: [type, idList(nodes)]))
+        let members = Set(nodes)
+        var seen = Set<EdgeEnds>()
+        // One indexed lookup per source; the targets are checked here, not by a second IN list.
+        return try edges(type: type, touching: nodes.sorted(), outgoing: true).filter {
+            $0.source != $0.target && members.contains($0.target) && seen.insert($0).inserted
+        }
     }
 
     /// For each node with incoming `type` edges: how many distinct nodes point at it, counting only
@@ -169,19 +168,15 @@ public struct GraphReader {
 
     private func degrees(type: String, among nodes: [Int64]?, counting end: String, from other: String) throws -> [Int64: Int] {
         var degrees: [Int64: Int] = [:]
-        let cursor: RowCursor
         if let nodes {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(end), count(DISTINCT \(other)) FROM edge
-                 WHERE type = ? AND src IN (SELECT value FROM json_each(?)) AND dst IN (SELECT value FROM json_each(?2))
-                   AND src != dst
-                 GROUP BY \(end)
-                """, arguments: [type, idList(nodes)])
-        } else {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(end), count(DISTINCT \(other)) FROM edge WHERE type = ? AND src != dst GROUP BY \(end)
-                """, arguments: [type])
+            for edge in try edges(type: type, among: nodes) {
+                degrees[end == "dst" ? edge.target : edge.source, default: 0] += 1
+            }
+            return degrees
         }
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT \(end), count(DISTINCT \(other)) FROM edge WHERE type = ? AND src != dst GROUP BY \(end)
+            """, arguments: [type])
         while let row = try cursor.next() { degrees[row[0]] = row[1] }
         return degrees
     }
