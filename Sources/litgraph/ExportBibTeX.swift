@@ -47,10 +47,10 @@ struct ExportBibTeX: ParsableCommand {
                                                  nodes: selected?.papers, utf8: utf8)
             DiagnosticPrinter.print(result.diagnostics)
             if let out {
-                try Data(result.text.utf8).write(to: URL(fileURLWithPath: out))
+                try Data(result.bytes).write(to: URL(fileURLWithPath: out))
                 DiagnosticPrinter.printError("\(result.entries) entries (\(result.verbatim) as written, \(result.generated) generated) to \(out)")
             } else {
-                FileHandle.standardOutput.write(Data(result.text.utf8))
+                FileHandle.standardOutput.write(Data(result.bytes))
             }
             if result.diagnostics.hasErrors { throw ExitCode(1) }
         } catch let d as Diagnostic {
