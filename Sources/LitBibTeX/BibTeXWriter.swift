@@ -144,11 +144,14 @@ public enum BibTeXWriter {
         }
     }
 
+    static let monthMacros: Set<String> = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
                          "september", "october", "november", "december"]
 
     /// `February` or `2` → `feb`; nil for anything else (then written as a braced value).
     static func monthMacro(_ value: String) -> String? {
+        if monthMacros.contains(value) { return value }
         let v = value.lowercased().trimmingCharacters(in: .whitespaces)
         if let n = Int(v), (1...12).contains(n) { return String(months[n - 1].prefix(3)) }
         if let i = months.firstIndex(of: v) { return String(months[i].prefix(3)) }
@@ -220,11 +223,11 @@ public enum BibTeXWriter {
                     j = scalars.index(after: j)
                     if j != scalars.endIndex, scalars[j] == "d" || scalars[j] == "D" {
                         j = scalars.index(after: j)
-                        if j == scalars.endIndex || scalars[j].properties.isWhitespace { return true }
+                        if j == scalars.endIndex || isWhitespace(scalars[j]) { return true }
                     }
                 }
             }
-            afterSpace = c.properties.isWhitespace
+            afterSpace = isWhitespace(c)
             i = scalars.index(after: i)
         }
         return false
@@ -318,8 +321,8 @@ public enum BibTeXWriter {
             var letters = 0
             for ch in word {
                 if ch == "-" || ch == "/" || ch == "." { letters = 0; continue }
-                guard ch.isLetter else { continue }
-                if letters > 0 && ch.isUppercase { protect = true; break }
+                guard isLetter(ch) else { continue }
+                if letters > 0 && isUppercase(ch) { protect = true; break }
                 letters += 1
             }
             if protect && !word.utf8.contains(UInt8(ascii: "\\")) {
@@ -334,7 +337,7 @@ public enum BibTeXWriter {
         while i < title.endIndex {
             let ch = title[i]
             let next = title.index(after: i)
-            if depth == 0 && !inMath && (ch.isLetter || ch.isNumber || ch == "-" || ch == "\\"
+            if depth == 0 && !inMath && (isLetter(ch) || isNumber(ch) || ch == "-" || ch == "\\"
                                          || ((ch == "." || ch == "/") && wordStart != nil)) {
                 if wordStart == nil { wordStart = i }
                 i = next
@@ -363,13 +366,34 @@ public enum BibTeXWriter {
         let year = record.year.map(String.init) ?? ""
         var firstWord: String? = nil
         var word: String? = nil
-        for piece in LaTeX.decode(record.title ?? "").split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+        for piece in LaTeX.decode(record.title ?? "").split(whereSeparator: { !isLetter($0) && !isNumber($0) }) {
             let letters = asciiLetters(String(piece))
             if letters.isEmpty { continue }
             if firstWord == nil { firstWord = letters }
             if !stopWords.contains(letters) { word = letters; break }
         }
         return (family.isEmpty ? "anon" : family) + year + (word ?? firstWord ?? "")
+    }
+
+    // Character classes with the ASCII answer looked up directly (Unicode properties are slow).
+    static func isLetter(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isLetter }
+        return (a >= 0x41 && a <= 0x5A) || (a >= 0x61 && a <= 0x7A)
+    }
+
+    static func isNumber(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isNumber }
+        return a >= 0x30 && a <= 0x39
+    }
+
+    static func isUppercase(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isUppercase }
+        return a >= 0x41 && a <= 0x5A
+    }
+
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        guard c.isASCII else { return c.properties.isWhitespace }
+        return c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)
     }
 
     /// The ASCII letters of `s` in lower case, accents dropped (`Müller` → `muller`).

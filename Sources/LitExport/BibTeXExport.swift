@@ -36,14 +36,16 @@ public enum BibTeXExport {
             selected = found
         }
         let data = try store.paperBibTeXRows(nodes: selected)
-        let keysByNode = generatedKeys(data)
+        // Records for the papers written from their properties (and the keyless ones, whose keys are generated).
+        let records = data.papers.map { $0.raw == nil || $0.key == nil ? record($0) : nil }
+        let keysByNode = generatedKeys(data, records)
         let text = data.text
         var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 4096)
         // Entries from one .bib mostly share their block of @string definitions: parse each block once.
         var parsed: [ArraySlice<UInt8>: [(name: String, text: String)]] = [:]
         var verbatim = 0, generated = 0
         let options = BibTeXWriter.Options(utf8: utf8)
-        for row in data.papers where row.isSelected {
+        for (row, record) in zip(data.papers, records) where row.isSelected {
             if let raw = row.raw {
                 var strings: [(name: String, text: String)] = []
                 if let range = row.rawStrings, !range.isEmpty {
@@ -56,7 +58,7 @@ public enum BibTeXExport {
                 file.appendVerbatim(text[raw], strings: strings)
                 verbatim += 1
             } else {
-                file.appendGenerated(record(row), key: row.key ?? keysByNode[row.node] ?? "paper\(row.node)", options: options)
+                file.appendGenerated(record!, key: row.key ?? keysByNode[row.node] ?? "paper\(row.node)", options: options)
                 generated += 1
             }
         }
@@ -65,13 +67,13 @@ public enum BibTeXExport {
     }
 
     /// Keys for papers without one: `lin2025survey`, then `…a`, `…b` in node order, past every key taken.
-    static func generatedKeys(_ data: PaperBibTeXRows) -> [Int64: String] {
-        let keyless = data.papers.filter { $0.key == nil }
+    static func generatedKeys(_ data: PaperBibTeXRows, _ records: [WorkRecord?]) -> [Int64: String] {
+        let keyless = zip(data.papers, records).filter { $0.0.key == nil }
         guard !keyless.isEmpty else { return [:] }
-        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: record($0)) }, taken: data.takenKeys)
+        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: $0.1!) }, taken: data.takenKeys)
         var out: [Int64: String] = [:]
         out.reserveCapacity(keyless.count)
-        for (row, key) in zip(keyless, keys) { out[row.node] = key }
+        for ((row, _), key) in zip(keyless, keys) { out[row.node] = key }
         return out
     }
 
@@ -85,13 +87,27 @@ public enum BibTeXExport {
         }
     }
 
+    /// A stored `arxiv` property as an identifier. The store keeps the canonical base, which for a
+    /// new-style id (`2502.17516`) is taken as it is; anything else goes through the full parser.
+    static func storedArxivID(_ base: String) -> ArxivID? {
+        let bytes = base.utf8
+        if bytes.count == 9 || bytes.count == 10, let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
+           bytes.distance(from: bytes.startIndex, to: dot) == 4,
+           bytes.allSatisfy({ $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
+           bytes.filter({ $0 == UInt8(ascii: ".") }).count == 1 {
+            let month = Int(base.dropFirst(2).prefix(2)) ?? 0
+            if (1...12).contains(month) { return ArxivID(base: base, version: nil) }
+        }
+        return ArxivID(base)
+    }
+
     /// The paper's properties as a record for the writer.
     static func record(_ row: PaperBibTeXRow) -> WorkRecord {
         var r = WorkRecord(via: "graph", line: 0)
         r.title = row.title
         r.year = row.year
         r.month = row.month
-        if let base = row.arxiv { r.arxiv = ArxivID(base) }
+        if let base = row.arxiv { r.arxiv = storedArxivID(base) }
         r.doi = row.doi
         r.primaryCategory = row.primaryCategory
         r.venue = row.venue

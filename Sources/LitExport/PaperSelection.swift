@@ -32,7 +32,7 @@ public enum PaperSelector {
         try collectCitations(path, into: &citations, visited: &visited)
         return try store.readGraph { reader in
             if citations.contains(where: { $0.key == "*" }) {
-                return PaperSelection(papers: try reader.papers().map(\.id), description: "every paper (\\nocite{*} in \(path))")
+                return PaperSelection(papers: try reader.paperHandles().map(\.id), description: "every paper (\\nocite{*} in \(path))")
             }
             var papers: [Int64] = []
             var diagnostics: [Diagnostic] = []
