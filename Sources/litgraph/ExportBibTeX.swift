@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
+import LitQuery
 import LitStore
 
 struct ExportBibTeX: ParsableCommand {
@@ -39,7 +40,8 @@ struct ExportBibTeX: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try GraphStore(path: database.path, readonly: true)
+            // Opened through the query engine: a --query selection runs Cypher on it.
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let wanted = keys.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 .filter { !$0.isEmpty }
             let selected = try selection.select(in: store)
