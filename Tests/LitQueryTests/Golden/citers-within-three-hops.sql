@@ -1,10 +1,10 @@
 WITH RECURSIVE
-vl13(start, node, path, depth) AS (
-  SELECT id, id, ',', 0 FROM node WHERE id IN (SELECT n8.id FROM node AS n8 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n8.id AND label = :p9) AND json_extract(n8.props, '$.arxiv') = :p10 AND cy_eqt(cy_pv(json_extract(n8.props, '$.arxiv'), json_type(n8.props, '$.arxiv')), :p11))
-  UNION ALL
-  SELECT v.start, e.src, v.path || e.id || ',', v.depth + 1 FROM vl13 AS v JOIN edge AS e ON e.dst = v.node WHERE v.depth < 3 AND instr(v.path, ',' || e.id || ',') = 0 AND e.type = :p12
+vl13(start, node, depth) AS (
+  SELECT id, id, 0 FROM node WHERE id IN (SELECT n8.id FROM node AS n8 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n8.id AND label = :p9) AND json_extract(n8.props, '$.arxiv') = :p10 AND cy_eqt(cy_pv(json_extract(n8.props, '$.arxiv'), json_type(n8.props, '$.arxiv')), :p11))
+  UNION
+  SELECT v.start, e.src, v.depth + 1 FROM vl13 AS v JOIN edge AS e ON e.dst = v.node WHERE v.depth < 3 AND e.type = :p12
 )
-SELECT count(DISTINCT cy_node(n5.id)) AS c0
+SELECT count(DISTINCT n5.id) AS c0
   FROM node AS n1, node_label AS l6, node AS n5, vl13 AS v14
   WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n1.id AND label = :p2)
     AND json_extract(n1.props, '$.arxiv') = :p3

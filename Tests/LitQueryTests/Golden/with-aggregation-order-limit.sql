@@ -8,7 +8,7 @@ s11 AS MATERIALIZED (
     AND n4.id = l5.node
     AND e7.type = :p8
     AND e7.src = n1.id AND e7.dst = n4.id
-  GROUP BY cy_node(n4.id))
+  GROUP BY n4.id)
   ORDER BY cy_sortkey(_o0) DESC
   LIMIT cy_count_value(:p10)
 )
