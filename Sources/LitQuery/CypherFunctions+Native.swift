@@ -128,18 +128,33 @@ enum NativeFunctions {
     }
 
     static func registerHotFunctions(_ db: Database) {
-        // A property read: json_extract and json_type of one path. Strings and numbers pass through.
-        register(db, "cy_pv", 2) { ctx, _, argv in
-            guard let type = sqlite3_value_text(argv![1]) else { return sqlite3_result_null(ctx) }
-            switch (type[0], type[1]) {
-            case (UInt8(ascii: "t"), UInt8(ascii: "r")): NativeFunctions.setBool(ctx, true)
-            case (UInt8(ascii: "f"), _): NativeFunctions.setBool(ctx, false)
-            case (UInt8(ascii: "n"), _): sqlite3_result_null(ctx)
-            case (UInt8(ascii: "a"), _), (UInt8(ascii: "o"), _):
-                guard case .string(let text) = NativeFunctions.value(argv![0]) else { return sqlite3_result_null(ctx) }
-                NativeFunctions.setResult(ctx, CypherValue.parseJSON(text))
-            default: sqlite3_result_value(ctx, argv![0])
+        // A property read: the JSON text of one value (`props -> '$.key'`) as a Cypher value.
+        // Strings without escapes and small integers are decoded here; the rest by JSONReader.
+        register(db, "cy_pj", 1) { ctx, _, argv in
+            let n = Int(sqlite3_value_bytes(argv![0]))
+            guard sqlite3_value_type(argv![0]) != SQLITE_NULL, n > 0, let p = sqlite3_value_text(argv![0]) else {
+                return sqlite3_result_null(ctx)
             }
+            switch p[0] {
+            case UInt8(ascii: "\""):
+                if n >= 2, !(1..<(n - 1)).contains(where: { p[$0] == UInt8(ascii: "\\") }) {
+                    return sqlite3_result_text(ctx, UnsafeRawPointer(p + 1).assumingMemoryBound(to: CChar.self), Int32(n - 2), NativeFunctions.transient)
+                }
+            case UInt8(ascii: "t"): return NativeFunctions.setBool(ctx, true)
+            case UInt8(ascii: "f"): return NativeFunctions.setBool(ctx, false)
+            case UInt8(ascii: "n"): return sqlite3_result_null(ctx)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // Up to 18 digits cannot overflow.
+                let negative = p[0] == UInt8(ascii: "-")
+                let digits = (negative ? 1 : 0)..<n
+                if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ p[$0] >= 48 && p[$0] <= 57 }) {
+                    var v: Int64 = 0
+                    for i in digits { v = v * 10 + Int64(p[i] - 48) }
+                    return sqlite3_result_int64(ctx, negative ? -v : v)
+                }
+            default: break
+            }
+            NativeFunctions.setResult(ctx, CypherValue.parseJSON(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)))
         }
         register(db, "cy_node", 1) { ctx, _, argv in
             guard sqlite3_value_type(argv![0]) == SQLITE_INTEGER else { return sqlite3_result_null(ctx) }

@@ -110,7 +110,7 @@ final class SQLGenerator {
 
     static func propertyRead(_ propsSQL: String, _ key: String) -> String {
         let path = jsonPath(key)
-        return "cy_pv(json_extract(\(propsSQL), \(path)), json_type(\(propsSQL), \(path)))"
+        return "cy_pj(\(propsSQL) -> \(path))"
     }
 
     // MARK: - Query

@@ -1,6 +1,6 @@
 WITH RECURSIVE
 vl13(start, node, depth) AS (
-  SELECT id, id, 0 FROM node WHERE id IN (SELECT n8.id FROM node AS n8 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n8.id AND label = :p9) AND json_extract(n8.props, '$.arxiv') = :p10 AND cy_eqt(cy_pv(json_extract(n8.props, '$.arxiv'), json_type(n8.props, '$.arxiv')), :p11))
+  SELECT id, id, 0 FROM node WHERE id IN (SELECT n8.id FROM node AS n8 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n8.id AND label = :p9) AND json_extract(n8.props, '$.arxiv') = :p10 AND cy_eqt(cy_pj(n8.props -> '$.arxiv'), :p11))
   UNION
   SELECT v.start, e.src, v.depth + 1 FROM vl13 AS v JOIN edge AS e ON e.dst = v.node WHERE v.depth < 3 AND e.type = :p12
 )
@@ -8,7 +8,7 @@ SELECT count(DISTINCT n5.id) AS c0
   FROM node AS n1, node_label AS l6, node AS n5, vl13 AS v14
   WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n1.id AND label = :p2)
     AND json_extract(n1.props, '$.arxiv') = :p3
-    AND cy_eqt(cy_pv(json_extract(n1.props, '$.arxiv'), json_type(n1.props, '$.arxiv')), :p4)
+    AND cy_eqt(cy_pj(n1.props -> '$.arxiv'), :p4)
     AND l6.label = :p7
     AND n5.id = l6.node
     AND v14.start = n1.id AND v14.node = n5.id AND v14.depth >= 1;
