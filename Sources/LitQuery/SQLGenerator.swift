@@ -2,8 +2,8 @@
 // (node / node_label / edge, properties as JSON in `props`): one CTE per clause, joins for fixed
 // patterns, recursive CTEs for variable length, LEFT JOIN with the WHERE in its ON clause for
 // OPTIONAL MATCH, correlated EXISTS for pattern predicates, GROUP BY for aggregation. Every value
-// is a named parameter. Property reads of the indexed keys are written exactly as the expression
-// indexes are (`json_extract(alias.props, '$.key')`) so that lookups use them.
+// is a named parameter. Equalities on the indexed keys are also written exactly as the expression
+// indexes are (`json_extract(alias.props, '$.key') = value`) so that lookups use them.
 import Foundation
 import GRDB
 import LitStore
@@ -278,7 +278,7 @@ final class SQLGenerator {
         let conds = ps.conditions.isEmpty ? ["1"] : ps.conditions
         if optional {
             let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)"
-                : ps.tables.count == 1 ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
+                : ps.tables.count == 1 && !ps.tables[0].contains(" JOIN ") ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
             from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
             out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
         } else {
@@ -386,7 +386,19 @@ final class SQLGenerator {
         if p.pathName != nil { throw QueryError.unsupported("named paths", at: p.range) }
         var nodeAliases: [String] = []
         var boundBefore: [Bool] = []
-        for node in p.nodes {
+        // The far ends of variable-length relationships: their candidates come from the traversal,
+        // so their labels are tested per row instead of driving the join from the label index.
+        var reachedByTraversal: Set<Int> = []
+        var seen = Set(ps.refs.keys)
+        let bound = p.nodes.map { node -> Bool in
+            guard let v = node.variable else { return false }
+            return !seen.insert(v).inserted
+        }
+        for (i, rel) in p.rels.enumerated() where rel.length != nil {
+            let fromRight = Self.traversesFromRight(p.nodes[i], p.nodes[i + 1], leftBound: bound[i], rightBound: bound[i + 1])
+            reachedByTraversal.insert(fromRight ? i : i + 1)
+        }
+        for (index, node) in p.nodes.enumerated() {
             if let v = node.variable, let ref = ps.refs[v] {
                 boundBefore.append(true)
                 if let alias = ref.nodeAlias {
@@ -412,6 +424,7 @@ final class SQLGenerator {
             if case .map(let entries)? = node.properties?.kind {
                 indexedProperty = entries.contains { Schema.indexedPropertyKeys.contains($0.0) }
             }
+            if reachedByTraversal.contains(index) { indexedProperty = true }
             if let first = node.labels.first, !indexedProperty {
                 let l = fresh("l")
                 ps.tables.append("node_label AS \(l)")
@@ -484,9 +497,8 @@ final class SQLGenerator {
         }
         let minHops = length.min ?? 1
         let maxHops = length.max ?? Self.unboundedDepth
-        // Traverse from the side that is bound or constrained.
+        let fromRight = Self.traversesFromRight(leftNode, rightNode, leftBound: leftBound, rightBound: rightBound)
         func constrained(_ n: NodePattern) -> Bool { !n.labels.isEmpty || n.properties != nil }
-        let fromRight = !leftBound && !constrained(leftNode) && (rightBound || constrained(rightNode))
         let (startAlias, startNode, startBound) = fromRight ? (right, rightNode, rightBound) : (left, leftNode, leftBound)
         var direction = rel.direction
         if fromRight { direction = direction == .outgoing ? .incoming : direction == .incoming ? .outgoing : .both }
@@ -535,7 +547,7 @@ final class SQLGenerator {
             for c in edgeConds { step += " AND " + c }
             ctes.append("\(name)(start, node, depth) AS (\n  SELECT id, id, 0 FROM node WHERE id IN (\(seed))\n  UNION\n  \(step)\n)")
             let a = fresh("v")
-            ps.tables.append("\(name) AS \(a)")
+            addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
             ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
             return
         }
@@ -543,7 +555,7 @@ final class SQLGenerator {
         for c in edgeConds { step += " AND " + c }
         ctes.append("\(name)(start, node, path, depth) AS (\n  SELECT id, id, ',', 0 FROM node WHERE id IN (\(seed))\n  UNION ALL\n  \(step)\n)")
         let a = fresh("v")
-        ps.tables.append("\(name) AS \(a)")
+        addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
         ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
         if let v = rel.variable {
             ps.refs[v] = VarRef(sql: "\(fromRight ? "cy_rlist_rev" : "cy_rlist")(\(a).path)", kind: .relationshipList)
@@ -566,6 +578,24 @@ final class SQLGenerator {
             if types.isEmpty || r.types.isEmpty || !types.isDisjoint(with: r.types) { return false }
         }
         return others == ps.allRels.count - 1
+    }
+
+    /// Whether a variable-length relationship is traversed from its right end: the left end is
+    /// neither bound nor constrained and the right one is.
+    static func traversesFromRight(_ leftNode: NodePattern, _ rightNode: NodePattern, leftBound: Bool, rightBound: Bool) -> Bool {
+        func constrained(_ n: NodePattern) -> Bool { !n.labels.isEmpty || n.properties != nil }
+        return !leftBound && !constrained(leftNode) && (rightBound || constrained(rightNode))
+    }
+
+    /// Adds the table of a variable-length CTE right after its start node's table, as a CROSS
+    /// JOIN: SQLite then reaches the traversal from the start node instead of scanning the
+    /// traversal and filtering the (often single) start node against it.
+    func addTraversalTable(_ entry: String, start: String, _ ps: inout PatternSQL) {
+        if let i = ps.tables.firstIndex(of: "node AS \(start)") {
+            ps.tables[i] += " CROSS JOIN " + entry
+        } else {
+            ps.tables.append(entry)
+        }
     }
 
     func exprHasVariables(_ e: Expr?) -> Bool {
