@@ -18,6 +18,7 @@ public enum BibTeXParser {
             var scanner = Scanner(b: buffer, tree: BibTeXSyntaxTree(source: source))
             let n = buffer.count
             scanner.tree.items.reserveCapacity(n / 200 + 4)
+            scanner.tree.keyHashes.reserveCapacity(n / 200 + 4)
             scanner.tree.fields.reserveCapacity(n / 36 + 4)
             scanner.tree.parts.reserveCapacity(n / 36 + 4)
             scanner.run()
@@ -94,6 +95,7 @@ private struct Scanner {
             }
             if p > junkStart {
                 tree.items.append(BibTeXItem(kind: .junk, start: Int32(junkStart), end: Int32(p)))
+                tree.keyHashes.append(0)
             }
             if p >= n { break }
             let start = p
@@ -112,6 +114,9 @@ private struct Scanner {
             } else {
                 tree.items.append(item)
             }
+            // The key's hash while its bytes are at hand (the reader finds repeated keys by it).
+            tree.keyHashes.append(item.kind == .entry && item.keyStart >= 0
+                                  ? KeySet.foldedHash(b, Int(item.keyStart), Int(item.keyEnd)) : 0)
             junkStart = p
         }
     }
@@ -145,6 +150,7 @@ private struct Scanner {
             while tree.fields.count > fieldMark && tree.fields[tree.fields.count - 1].nameStart >= limit {
                 tree.fields.removeLast()
             }
+            while let last = tree.crossrefFields.last, Int(last) >= tree.fields.count { tree.crossrefFields.removeLast() }
             while tree.parts.count > partMark && tree.parts[tree.parts.count - 1].end > limit {
                 tree.parts.removeLast()
             }
@@ -266,6 +272,9 @@ private struct Scanner {
             let (nameStart, end) = scanIdentifier(equals, equals, equals)
             try checkIdentifier(end, "a field name")
             let nameEnd = p
+            if nameEnd - nameStart == 8 && NameInterner.fold(b, nameStart, nameEnd) == NameInterner.crossref {
+                tree.crossrefFields.append(Int32(tree.fields.count))
+            }
             try eatWhite()
             if b[p] != equals { throw fail(.expectedEquals, at: p) }
             p += 1
