@@ -321,33 +321,33 @@ private struct Scanner {
     /// A braced or quoted token; only braces nest, and a quoted token must be brace-balanced.
     mutating func scanBalanced(delimiter: UInt8) throws {
         let openOffset = p
-        p += 1
+        var q = p + 1
         var depth = 0
         let raw = UnsafeRawPointer(b.baseAddress!)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let open = ones &* UInt64(lbrace), shut = ones &* UInt64(rbrace), delim = ones &* UInt64(delimiter)
-        while p < n {
-            // Eight bytes at a time while none of them is a brace or the delimiter.
-            while p + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-                let a = w ^ open, c = w ^ shut, d = w ^ delim
-                let hit = ((a &- ones) & ~a) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
-                if hit & highs != 0 { break }
-                p += 8
+        let open = SIMD16<UInt8>(repeating: lbrace), shut = SIMD16<UInt8>(repeating: rbrace)
+        let delim = SIMD16<UInt8>(repeating: delimiter)
+        while q < n {
+            // Sixteen bytes at a time to the next brace or delimiter.
+            while q + 16 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: q, as: SIMD16<UInt8>.self)
+                let hit = unsafeBitCast((v .== open) .| (v .== shut) .| (v .== delim), to: SIMD2<UInt64>.self)
+                if hit[0] != 0 { q += hit[0].trailingZeroBitCount >> 3; break }
+                if hit[1] != 0 { q += 8 + hit[1].trailingZeroBitCount >> 3; break }
+                q += 16
             }
-            if p >= n { break }
-            let c = b[p]
+            if q >= n { break }
+            let c = b[q]
             if depth == 0 {
-                if c == delimiter { p += 1; return }
-                if c == lbrace { depth = 1 } else if c == rbrace { throw fail(.unbalancedBraces, at: p) }
+                if c == delimiter { p = q + 1; return }
+                if c == lbrace { depth = 1 } else if c == rbrace { p = q; throw fail(.unbalancedBraces, at: p) }
             } else if c == lbrace {
                 depth += 1
             } else if c == rbrace {
                 depth -= 1
             }
-            p += 1
+            q += 1
         }
+        p = n
         throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: openOffset)
     }
 }
