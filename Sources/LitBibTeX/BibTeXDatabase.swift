@@ -518,21 +518,22 @@ struct NameInterner {
     var names = [String](repeating: "", count: 512)
 
     /// `crossref`, folded.
-    static let crossref: UInt64 = 0x6372_6f73_7372_6566
+    static let crossref: UInt64 = 0x6665_7273_736F_7263
 
-    /// A name of 1…8 bytes folded to ASCII lower case and packed in a word (unique: names hold no
-    /// NUL byte); 0 for longer ones.
+    /// A name of 1…8 bytes folded to ASCII lower case and packed in a word, first byte lowest
+    /// (unique: names hold no NUL byte); 0 for longer ones.
     @inline(__always)
     static func fold(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         let length = end - start
-        guard length > 0, length <= 8 else { return 0 }
-        var packed: UInt64 = 0
-        for i in 0..<length {
-            var c = bytes[start + i]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            packed = packed << 8 | UInt64(c)
+        guard length > 0, length <= 8, let base = bytes.baseAddress else { return 0 }
+        var w: UInt64 = 0
+        if start + 8 <= bytes.count {
+            w = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            if length < 8 { w &= (1 &<< (UInt64(length) &* 8)) &- 1 }
+        } else {
+            for i in 0..<length { w |= UInt64(bytes[start + i]) &<< (UInt64(i) &* 8) }
         }
-        return packed
+        return KeySet.lowercased(w)
     }
 
     /// The name folded to lower case, and its folded word (0 for names over 8 bytes).
@@ -569,6 +570,16 @@ struct KeySet {
 
     @inline(__always) static func fold(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 
+    /// Eight bytes with ASCII A…Z lower-cased (bit 5 set on those bytes only).
+    @inline(__always) static func lowercased(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = w & ~highs
+        let atLeastA = (x &+ ones &* (0x80 - 0x41)) & highs
+        let pastZ = (x &+ ones &* (0x80 - 0x5B)) & highs
+        let upper = atLeastA & ~pastZ & ~w & highs
+        return w | (upper >> 2)
+    }
+
     /// A hash of bytes[start..<end] with ASCII letters case folded.
     static func foldedHash(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         guard start < end, let base = b.baseAddress else { return 0xcbf2_9ce4_8422_2325 }
@@ -576,14 +587,8 @@ struct KeySet {
         var i = start
         let raw = UnsafeRawPointer(base)
         while i + 8 <= end {
-            // ASCII case folded eight bytes at a time: set bit 5 of A…Z only.
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            let x = w & ~highs
-            let atLeastA = (x &+ ones &* (0x80 - 0x41)) & highs
-            let pastZ = (x &+ ones &* (0x80 - 0x5B)) & highs
-            let upper = atLeastA & ~pastZ & ~w & highs
-            let folded = w | (upper >> 2)
+            // ASCII case folded eight bytes at a time.
+            let folded = lowercased(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             hash = (hash ^ folded) &* 0x9E37_79B9_7F4A_7C15
             hash ^= hash >> 29
             i += 8
@@ -663,11 +668,55 @@ struct ValueBuffer {
             }
             return
         }
-        while i < end { appendByte(source[i]); i += 1 }
+        guard start < end, let base = source.baseAddress else { return }
+        appendCompressed(UnsafeBufferPointer(start: base + start, count: end - start))
     }
 
     mutating func append(_ text: String) {
-        for c in text.utf8 { appendByte(c) }
+        var text = text
+        text.withUTF8 { appendCompressed($0) }
+    }
+
+    /// Appends UTF-8 bytes as `appendByte` would, one by one: copied in bulk, then compressed in
+    /// place, eight bytes at a time where the only white space is single spaces.
+    private mutating func appendCompressed(_ input: UnsafeBufferPointer<UInt8>) {
+        guard !input.isEmpty else { return }
+        var out = bytes.count
+        bytes.append(contentsOf: input)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
+            var i = out
+            let end = out + input.count
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, spaces: UInt64 = 0x2020_2020_2020_2020
+            while i < end {
+                while i + 8 <= end {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let atMost20 = ~(((w & lows) &+ ones &* 0x5F) | w) & highs   // bytes <= 0x20, exactly
+                    let x = w ^ spaces
+                    let isSpace = ~(((x & lows) &+ lows) | x) & highs          // bytes == 0x20, exactly
+                    guard atMost20 == isSpace, isSpace & (isSpace << 8) == 0 else { break }
+                    if isSpace & 0x80 != 0 && out > 0 && base[out - 1] == 0x20 { break }
+                    raw.storeBytes(of: w, toByteOffset: out, as: UInt64.self)
+                    out += 8
+                    i += 8
+                }
+                if i >= end { break }
+                let c = base[i]
+                i += 1
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                    if out == 0 || base[out - 1] != 0x20 {
+                        base[out] = 0x20
+                        out += 1
+                    }
+                } else {
+                    base[out] = c
+                    out += 1
+                }
+            }
+        }
+        bytes.removeLast(bytes.count - out)
     }
 
     /// True when bytes[start..<end] is already what compression (and trimming) would make it.
@@ -676,9 +725,22 @@ struct ValueBuffer {
         if trim && (b[start] == 0x20 || b[end - 1] == 0x20) { return false }
         var previousSpace = false
         var i = start
-        // Eight bytes at a time: no control byte (tab, newline…) and no two spaces in a row. The
-        // tests may answer "unclean" for a clean word; the slow path then does the exact work.
         let raw = UnsafeRawPointer(b.baseAddress!)
+        // Sixteen bytes at a time: no control byte (tab, newline…) and no two spaces in a row.
+        let controls = SIMD16<UInt8>(repeating: 0x20), blanks = SIMD16<UInt8>(repeating: 0x20)
+        while i + 16 <= end {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let control = unsafeBitCast(v .< controls, to: SIMD2<UInt64>.self)
+            if control[0] | control[1] != 0 { return false }
+            let space = unsafeBitCast(v .== blanks, to: SIMD2<UInt64>.self)
+            let s0 = space[0], s1 = space[1]
+            if s0 & (s0 << 8) != 0 || s1 & (s1 << 8) != 0 || (s0 >> 56 != 0 && s1 & 0xFF != 0) { return false }
+            if previousSpace && s0 & 0xFF != 0 { return false }
+            previousSpace = s1 >> 56 != 0
+            i += 16
+        }
+        // Then eight at a time. These tests may answer "unclean" for a clean word; the slow path
+        // then does the exact work.
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let spaces: UInt64 = 0x2020_2020_2020_2020
         while i + 8 <= end {

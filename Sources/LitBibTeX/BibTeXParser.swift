@@ -177,9 +177,15 @@ private struct Scanner {
     }
 
     /// bibtex's eat_bib_white_and_eof_check.
+    @inline(__always)
     mutating func eatWhite(pointAt: Int? = nil) throws {
         while p < n && charClass[Int(b[p])] & classWhite != 0 { p += 1 }
-        if p >= n { throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: pointAt ?? Int(item.start)) }
+        if p >= n { throw endOfFile(pointAt: pointAt) }
+    }
+
+    @inline(never)
+    mutating func endOfFile(pointAt: Int?) -> Failure {
+        fail(.illegalEndOfDatabase, at: eofOffset, pointAt: pointAt ?? Int(item.start))
     }
 
     /// bibtex's scan_identifier: legal identifier bytes, not starting with a digit.
@@ -286,19 +292,28 @@ private struct Scanner {
     /// bibtex's scan_and_store_the_field_value_and_eat_white: part ('#' part)*, then white space.
     mutating func parseValue(nameStart: Int, nameEnd: Int, close: UInt8) throws {
         let fieldIndex = tree.fields.count
+        let firstPart = tree.parts.count
         tree.fields.append(BibTeXFieldSyntax(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                             firstPart: Int32(tree.parts.count), partCount: 0, isComplete: false))
+                                             firstPart: Int32(firstPart), partCount: 0, isComplete: false))
         item.fieldCount += 1
-        try parsePart(close: close, field: fieldIndex)
+        var complete = false
+        // The field is written once, when its value ends (or an error cuts it short).
+        defer {
+            tree.fields[fieldIndex] = BibTeXFieldSyntax(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
+                                                        firstPart: Int32(firstPart),
+                                                        partCount: Int32(tree.parts.count - firstPart),
+                                                        isComplete: complete)
+        }
+        try parsePart(close: close)
         while b[p] == hash {
             p += 1
             try eatWhite()
-            try parsePart(close: close, field: fieldIndex)
+            try parsePart(close: close)
         }
-        tree.fields[fieldIndex].isComplete = true
+        complete = true
     }
 
-    mutating func parsePart(close: UInt8, field: Int) throws {
+    mutating func parsePart(close: UInt8) throws {
         let start = p
         let c = b[p]
         let kind: BibTeXValuePart.Kind
@@ -314,7 +329,6 @@ private struct Scanner {
             try checkIdentifier(end, "a field part")
         }
         tree.parts.append(BibTeXValuePart(kind: kind, start: Int32(start), end: Int32(p)))
-        tree.fields[field].partCount += 1
         try eatWhite()
     }
 
