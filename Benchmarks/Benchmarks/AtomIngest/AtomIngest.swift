@@ -92,9 +92,12 @@ let benchmarks: @Sendable () -> Void = {
     let xmllintMBps = BenchmarkMetric.custom("xmllint MB/s", polarity: .prefersLarger, useScalingFactor: false)
     let papersPerSecond = BenchmarkMetric.custom("papers/s", polarity: .prefersLarger, useScalingFactor: false)
 
-    Benchmark("Atom parse", configuration: .init(metrics: [.wallClock, .peakMemoryResident, mbps, entriesPerSecond])) { benchmark in
-        let (entries, seconds, _) = try parseAll(pages)
+    let cpuMBps = BenchmarkMetric.custom("MB per CPU s", polarity: .prefersLarger, useScalingFactor: false)
+
+    Benchmark("Atom parse", configuration: .init(metrics: [.wallClock, .peakMemoryResident, mbps, cpuMBps, entriesPerSecond])) { benchmark in
+        let (entries, seconds, cpu) = try parseAll(pages)
         benchmark.measurement(mbps, Int(mb / seconds))
+        benchmark.measurement(cpuMBps, Int(mb / cpu))
         benchmark.measurement(entriesPerSecond, Int(Double(entries) / seconds))
     }
 

@@ -114,10 +114,12 @@ let benchmarks: @Sendable () -> Void = {
     let pybtexMBps = BenchmarkMetric.custom("pybtex MB/s x100", polarity: .prefersLarger, useScalingFactor: false)
     let memoryPercent = BenchmarkMetric.custom("peak RSS % of file", polarity: .prefersSmaller, useScalingFactor: false)
 
-    Benchmark("BibTeX parse", configuration: .init(metrics: [.wallClock, mbps])) { benchmark in
+    Benchmark("BibTeX parse", configuration: .init(metrics: [.wallClock, mbps, cpuMBps])) { benchmark in
         let start = ContinuousClock.now
+        let cpu = threadCPU()
         let tree = BibTeXParser.parse(BibTeXSource(path: library, bytes: bytes))
         benchmark.measurement(mbps, Int(mb / seconds(ContinuousClock.now - start)))
+        benchmark.measurement(cpuMBps, Int(mb / (threadCPU() - cpu)))
         blackHole(tree.items.count)
     }
 
