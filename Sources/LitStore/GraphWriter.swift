@@ -399,11 +399,19 @@ public final class GraphWriter {
             if pendingText.count >= 1_000 || pendingTextBytes >= 1 << 21 { try flushText() }
             return
         }
-        let delete = try raw("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)")
-        delete.bind(node)
-        delete.bind(old.title ?? "")
-        delete.bind(old.abstract ?? "")
-        try delete.execute()
+        // A paper made as a stub (a citation target) has no row to remove; a 'delete' of a row that
+        // was never indexed would throw the index's totals off (or be reported as corruption).
+        let indexed = try raw("SELECT 1 FROM paper_fts_docsize WHERE id = ?")
+        indexed.bind(node)
+        let hasRow = try indexed.step()
+        indexed.reset()
+        if hasRow {
+            let delete = try raw("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)")
+            delete.bind(node)
+            delete.bind(old.title ?? "")
+            delete.bind(old.abstract ?? "")
+            try delete.execute()
+        }
         let insert = try raw("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
         insert.bind(node)
         insert.bind(title ?? "")

@@ -89,7 +89,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(ratio, Int(100 * lint / ours))
     }
 
-    Benchmark("Atom ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, papersPerSecond], maxIterations: 2)) { benchmark in
+    Benchmark("Atom ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, papersPerSecond],
+                                                  warmupIterations: 0, maxIterations: 2)) { benchmark in
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -105,7 +106,8 @@ let benchmarks: @Sendable () -> Void = {
         if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
     }
 
-    Benchmark("BibTeX ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, entriesPerSecond], maxIterations: 2)) { benchmark in
+    Benchmark("BibTeX ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, entriesPerSecond],
+                                                    warmupIterations: 0, maxIterations: 2)) { benchmark in
         let bib = corpus + "/bib/library.bib"
         guard FileManager.default.fileExists(atPath: bib) else {
             benchmark.error("no \(bib); generate the corpus with ../shared/bench/gen_corpus.py")
