@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "LitBibTeX", dependencies: ["LitModel"]),
         .target(name: "LitTaxonomy", dependencies: ["LitModel", .product(name: "Yams", package: "Yams")]),
         // The only code that speaks SQL to SQLite.
-        .target(name: "LitStore", dependencies: ["LitModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LitStore", dependencies: ["LitModel", .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Formats into the graph: detection, entity resolution, citations, linking.
         .target(name: "LitIngest", dependencies: ["LitModel", "LitAtom", "LitBibTeX", "LitTaxonomy", "LitStore"]),
         // openCypher subset: lexer → parser → binder → SQL → execution through the store.

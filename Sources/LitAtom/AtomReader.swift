@@ -92,27 +92,42 @@ public enum AtomReader {
     }
 }
 
-/// The file as libxml2 pulls it, hashed on the way.
+/// The file as libxml2 pulls it, hashed on the way. libxml2 asks for about 4 KB at a time; the file
+/// is read in larger blocks so that a feed costs few system calls.
 private final class FileInput {
     let fd: Int32
     var hash = SHA256()
+    /// Bytes handed to libxml2 (or drained).
     var bytes: Int64 = 0
     var failed = false
     var atEnd = false
     let hashing: Bool
+    private static let blockSize = 1 << 17
+    private let block = UnsafeMutablePointer<CChar>.allocate(capacity: FileInput.blockSize)
+    private var blockStart = 0
+    private var blockEnd = 0
+
     init(fd: Int32, hashing: Bool) {
         self.fd = fd
         self.hashing = hashing
     }
 
+    deinit { block.deallocate() }
+
     func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
-        let n = Foundation.read(fd, buffer, length)
-        guard n >= 0 else { failed = true; return -1 }
-        if n == 0 { atEnd = true }
-        if n > 0 {
-            if hashing { hash.update(UnsafeRawBufferPointer(start: buffer, count: n)) }
-            bytes += Int64(n)
+        if blockStart == blockEnd {
+            var n: Int
+            repeat { n = Foundation.read(fd, block, FileInput.blockSize) } while n < 0 && errno == EINTR
+            guard n >= 0 else { failed = true; return -1 }
+            if n == 0 { atEnd = true; return 0 }
+            blockStart = 0
+            blockEnd = n
         }
+        let n = min(length, blockEnd - blockStart)
+        buffer.update(from: block + blockStart, count: n)
+        blockStart += n
+        if hashing { hash.update(UnsafeRawBufferPointer(start: buffer, count: n)) }
+        bytes += Int64(n)
         return Int32(n)
     }
 
@@ -157,23 +172,28 @@ private enum Tag: UInt8 {
          totalResults, startIndex, itemsPerPage, other
 }
 
-/// The walk over one feed: a small state machine over xmlTextReader nodes.
+/// The walk over one feed: a small state machine over xmlTextReader nodes. The hot path makes no
+/// String per node: element names are compared as interned pointers, namespaces as C strings, and
+/// text is gathered as bytes; Strings are built only for the values a record keeps.
 private struct FeedWalker {
     let reader: OpaquePointer
     let file: String
     var result = AtomReadResult()
 
     // Interned names from the reader's dictionary: libxml2 hands back the same pointer for the same
-    // name, so element names are compared by address, without building a String per node.
+    // name, so element names are compared by address.
     private var names: [(UnsafePointer<xmlChar>, Tag)] = []
     private var atomNS: UnsafePointer<xmlChar>?
     private var arxivNS: UnsafePointer<xmlChar>?
     private var opensearchNS: UnsafePointer<xmlChar>?
     private var attrHref, attrRel, attrTitle, attrTerm: UnsafePointer<xmlChar>?
 
+    /// The tag of each open element by depth, so that an end tag needs no second lookup.
+    private var open: [Tag] = []
+
     // Current entry state.
-    private var record: WorkRecord?
-    private var entryLine = 1
+    private var inEntry = false
+    private var record = WorkRecord(via: "atom", line: 1)
     private var entryID: String?
     private var authorName: String?
     private var authorAffiliations: [String] = []
@@ -181,12 +201,14 @@ private struct FeedWalker {
     /// The element whose text is being collected, and its depth.
     private var capture: Tag?
     private var captureDepth: Int32 = -1
+    /// The collected text, white space already collapsed (see `appendText`).
     private var text: [UInt8] = []
 
     init(reader: OpaquePointer, file: String) {
         self.reader = reader
         self.file = file
         text.reserveCapacity(4096)
+        open = Array(repeating: .other, count: 16)
     }
 
     private func intern(_ s: String) -> UnsafePointer<xmlChar>? {
@@ -195,12 +217,11 @@ private struct FeedWalker {
 
     private mutating func setUpNames() {
         let table: [(String, Tag)] = [
-            ("feed", .feed), ("entry", .entry), ("id", .id), ("title", .title), ("summary", .summary),
-            ("updated", .updated), ("published", .published), ("author", .author), ("name", .name),
-            ("affiliation", .affiliation), ("link", .link), ("category", .category),
-            ("primary_category", .primaryCategory), ("doi", .doi), ("journal_ref", .journalRef),
-            ("comment", .comment), ("totalResults", .totalResults), ("startIndex", .startIndex),
-            ("itemsPerPage", .itemsPerPage),
+            ("entry", .entry), ("id", .id), ("title", .title), ("summary", .summary), ("updated", .updated),
+            ("published", .published), ("author", .author), ("name", .name), ("link", .link),
+            ("category", .category), ("primary_category", .primaryCategory), ("comment", .comment),
+            ("affiliation", .affiliation), ("doi", .doi), ("journal_ref", .journalRef), ("feed", .feed),
+            ("totalResults", .totalResults), ("startIndex", .startIndex), ("itemsPerPage", .itemsPerPage),
         ]
         names = table.compactMap { name, tag in intern(name).map { ($0, tag) } }
         atomNS = intern("http://www.w3.org/2005/Atom")
@@ -215,7 +236,7 @@ private struct FeedWalker {
     /// The tag of the current element, checking its namespace so that `arxiv:comment` and an Atom
     /// `comment` (there is none) or a foreign `title` are not confused.
     private func currentTag() -> Tag {
-        guard let local = xmlTextReaderConstLocalName(reader) else { return .other }
+        guard let node = xmlTextReaderCurrentNode(reader), let local = node.pointee.name else { return .other }
         var tag = Tag.other
         for (pointer, candidate) in names where pointer == local {
             tag = candidate
@@ -224,12 +245,14 @@ private struct FeedWalker {
         if tag == .other {
             // Names not from the dictionary (should not happen with a dictionary-backed reader).
             tag = names.first { xmlStrEqual($0.0, local) != 0 }?.1 ?? .other
+            if tag == .other { return .other }
         }
-        if tag == .other { return .other }
-        let ns = xmlTextReaderConstNamespaceUri(reader)
+        // The namespace's URI as the node holds it (the reader's own accessor would intern it again).
+        guard let href = node.pointee.ns?.pointee.href else { return .other }
         func isNS(_ expected: UnsafePointer<xmlChar>?) -> Bool {
-            guard let ns, let expected else { return false }
-            return ns == expected || xmlStrEqual(ns, expected) != 0
+            guard let expected else { return false }
+            return href == expected || strcmp(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self),
+                                              UnsafeRawPointer(expected).assumingMemoryBound(to: CChar.self)) == 0
         }
         switch tag {
         case .affiliation, .primaryCategory, .doi, .journalRef, .comment:
@@ -247,19 +270,31 @@ private struct FeedWalker {
         var reported = 0
         var status = xmlTextReaderRead(reader)
         while status == 1 {
-            let type = xmlTextReaderNodeType(reader)
-            switch type {
-            case 1: // element
-                let empty = xmlTextReaderIsEmptyElement(reader) == 1
-                let tag = currentTag()
-                if tag != .other {
-                    startElement(tag)
-                    if empty { try endElement(tag, onRecord: onRecord) }
+            // The node's own type first: the reader's node type costs a walk up the tree for
+            // every white-space text node (to tell significant white space from ignorable).
+            switch xmlTextReaderCurrentNode(reader)?.pointee.type {
+            case XML_ELEMENT_NODE:
+                if xmlTextReaderNodeType(reader) == 15 { // end element
+                    let depth = Int(xmlTextReaderDepth(reader))
+                    let tag = depth >= 0 && depth < open.count ? open[depth] : .other
+                    if tag != .other { try endElement(tag, onRecord: onRecord) }
+                    break
                 }
-            case 15: // end element
                 let tag = currentTag()
-                if tag != .other { try endElement(tag, onRecord: onRecord) }
-            case 3, 4, 13, 14: // text, CDATA, whitespace, significant whitespace
+                if xmlTextReaderIsEmptyElement(reader) == 1 {
+                    if tag != .other {
+                        startElement(tag)
+                        try endElement(tag, onRecord: onRecord)
+                    }
+                } else {
+                    let depth = Int(xmlTextReaderDepth(reader))
+                    if depth >= 0 {
+                        if depth >= open.count { open.append(contentsOf: repeatElement(.other, count: depth + 1 - open.count)) }
+                        open[depth] = tag
+                    }
+                    if tag != .other { startElement(tag) }
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: // text, CDATA, white space
                 if capture != nil, let value = xmlTextReaderConstValue(reader) {
                     appendText(value)
                 }
@@ -291,41 +326,82 @@ private struct FeedWalker {
     }
 
     /// The line of the open entry's start tag, when the walk stopped inside one.
-    var openEntryLine: Int? { record == nil ? nil : entryLine }
+    var openEntryLine: Int? { inEntry ? record.line : nil }
 
+    /// Appends a text node's bytes with each run of XML white space collapsed to one space, none at
+    /// the start. A space written last may be dropped later (`collected` trims the end).
     private mutating func appendText(_ value: UnsafePointer<xmlChar>) {
-        var p = value
-        while p.pointee != 0 {
-            text.append(p.pointee)
-            p += 1
+        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+        guard length > 0 else { return }
+        var out = text.count
+        text.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
+        text.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
+            var i = out
+            let end = out + length
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, spaces: UInt64 = 0x2020_2020_2020_2020
+            while i < end {
+                // Eight bytes at a time while the only white space is single spaces after a word: those
+                // bytes stay as they are (moved down when earlier runs were collapsed).
+                while i + 8 <= end {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let atMost20 = ~(((w & lows) &+ ones &* 0x5F) | w) & highs   // bytes <= 0x20, exactly
+                    let x = w ^ spaces
+                    let isSpace = ~(((x & lows) &+ lows) | x) & highs          // bytes == 0x20, exactly
+                    guard atMost20 == isSpace, isSpace & (isSpace << 8) == 0 else { break }
+                    if isSpace & 0x80 != 0 && (out == 0 || base[out - 1] == 0x20) { break }
+                    raw.storeBytes(of: w, toByteOffset: out, as: UInt64.self)
+                    out += 8
+                    i += 8
+                }
+                if i >= end { break }
+                let c = base[i]
+                i += 1
+                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
+                    if out > 0 && base[out - 1] != 0x20 {
+                        base[out] = 0x20
+                        out += 1
+                    }
+                } else {
+                    base[out] = c
+                    out += 1
+                }
+            }
         }
+        text.removeLast(text.count - out)
+    }
+
+    /// The collected text as a String, without the space a trailing white-space run left.
+    private mutating func collected() -> String {
+        if text.last == 0x20 { text.removeLast() }
+        return text.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
     private mutating func startElement(_ tag: Tag) {
-        let depth = xmlTextReaderDepth(reader)
         switch tag {
         case .entry:
-            var r = WorkRecord(via: "atom", line: currentLine())
-            r.links.reserveCapacity(3)
-            record = r
-            entryLine = r.line
+            record = WorkRecord(via: "atom", line: currentLine())
+            record.links.reserveCapacity(3)
+            inEntry = true
+            inAuthor = false
             entryID = nil
         case .author:
-            if record != nil {
+            if inEntry {
                 inAuthor = true
                 authorName = nil
                 authorAffiliations = []
             }
         case .link:
-            if record != nil { readLink() }
+            if inEntry { readLink() }
         case .category:
-            if record != nil, let term = attribute(attrTerm), !term.isEmpty,
-               !(record!.categories.contains(term)) {
-                record!.categories.append(term)
+            if inEntry, let term = attribute(attrTerm), !term.isEmpty, !record.categories.contains(term) {
+                record.categories.append(term)
             }
         case .primaryCategory:
-            if record != nil, let term = attribute(attrTerm), !term.isEmpty {
-                record!.primaryCategory = term
+            if inEntry, let term = attribute(attrTerm), !term.isEmpty {
+                record.primaryCategory = term
             }
         case .feed, .other:
             break
@@ -333,7 +409,7 @@ private struct FeedWalker {
             // Text-bearing elements: collect their text until the matching end tag.
             if capture == nil {
                 capture = tag
-                captureDepth = depth
+                captureDepth = xmlTextReaderDepth(reader)
                 text.removeAll(keepingCapacity: true)
             }
         }
@@ -342,34 +418,33 @@ private struct FeedWalker {
     private mutating func endElement(_ tag: Tag, onRecord: (WorkRecord) throws -> Void) throws {
         if let captured = capture, captured == tag, xmlTextReaderDepth(reader) == captureDepth {
             capture = nil
-            let value = normalisedText()
-            store(tag, value)
+            store(tag)
             return
         }
         switch tag {
         case .author:
-            if inAuthor, record != nil {
+            if inAuthor, inEntry {
                 inAuthor = false
                 if let name = authorName, !name.isEmpty {
                     var person = PersonName(plain: name)
                     person.affiliations = authorAffiliations
-                    // In place: copying the record out and back would copy all its fields.
-                    record!.authors.append(person)
+                    record.authors.append(person)
                 }
             }
         case .entry:
-            if let r = record {
-                record = nil
-                try finishEntry(r, onRecord: onRecord)
+            if inEntry {
+                inEntry = false
+                try finishEntry(onRecord: onRecord)
             }
         default:
             break
         }
     }
 
-    /// Stores a collected text value where it belongs.
-    private mutating func store(_ tag: Tag, _ value: String) {
-        guard record != nil else {
+    /// Stores the collected text where it belongs.
+    private mutating func store(_ tag: Tag) {
+        guard inEntry else {
+            let value = collected()
             switch tag {
             case .id: result.feed.id = value
             case .title: result.feed.title = value
@@ -381,46 +456,55 @@ private struct FeedWalker {
             }
             return
         }
-        if value.isEmpty { return }
+        if text.isEmpty { return }
         if inAuthor {
             switch tag {
-            case .name: authorName = value
-            case .affiliation: authorAffiliations.append(value)
+            case .name: authorName = collected()
+            case .affiliation: authorAffiliations.append(collected())
             default: break
             }
             return
         }
         switch tag {
-        case .id: entryID = value
-        case .title: record!.title = value
-        case .summary: record!.abstract = value
-        case .updated: record!.updated = value
+        case .id: entryID = collected()
+        case .title: record.title = collected()
+        case .summary: record.abstract = collected()
+        case .updated: record.updated = collected()
         case .published:
-            record!.published = value
-            let digits = value.utf8.prefix(7).map { $0 }
-            if digits.count >= 4, let year = Int(String(decoding: digits[0..<4], as: UTF8.self)) {
-                record!.year = year
-                if digits.count == 7, digits[4] == UInt8(ascii: "-"),
-                   let month = Int(String(decoding: digits[5..<7], as: UTF8.self)) {
-                    record!.month = month
-                }
+            record.published = collected()
+            if let year = digits(0, 4) {
+                record.year = year
+                if text.count >= 7, text[4] == UInt8(ascii: "-"), let month = digits(5, 2) { record.month = month }
             }
-        case .doi: record!.doi = Self.fastDOI(value) ?? DOI.normalise(value) ?? value
-        case .journalRef: record!.journalRef = value
-        case .comment: record!.comment = value
+        case .doi:
+            let value = collected()
+            record.doi = Self.fastDOI(text) ?? DOI.normalise(value) ?? value
+        case .journalRef: record.journalRef = collected()
+        case .comment: record.comment = collected()
         default: break
         }
     }
 
-    private mutating func finishEntry(_ entry: WorkRecord, onRecord: (WorkRecord) throws -> Void) throws {
-        var r = entry
-        let span = SourceSpan(file: file, line: entryLine, column: 1)
+    /// The decimal number in `text[start..<start+count]`, or nil when a byte there is not a digit.
+    private func digits(_ start: Int, _ count: Int) -> Int? {
+        guard text.count >= start + count else { return nil }
+        var value = 0
+        for i in start..<(start + count) {
+            let d = text[i] &- 0x30
+            guard d <= 9 else { return nil }
+            value = value * 10 + Int(d)
+        }
+        return value
+    }
+
+    private mutating func finishEntry(onRecord: (WorkRecord) throws -> Void) throws {
+        let span = SourceSpan(file: file, line: record.line, column: 1)
         guard let id = entryID else {
             result.diagnostics.append(.error("atom.entry-without-id", "entry has no <id>; it is skipped", at: span))
             return
         }
         if Self.isAPIError(id) {
-            let message = r.abstract ?? r.title ?? id
+            let message = record.abstract ?? record.title ?? id
             result.diagnostics.append(.error("atom.api-error", "the arXiv API returned an error: \(message)",
                                              at: span, notes: ["error id: \(id)"]))
             return
@@ -430,67 +514,83 @@ private struct FeedWalker {
                                              at: span))
             return
         }
-        r.arxiv = arxiv
-        if arxiv.version == nil, let link = r.links["alternate"], let linked = ArxivID(link),
+        record.arxiv = arxiv
+        let alternate = record.links["alternate"]
+        if arxiv.version == nil, let link = alternate, let linked = ArxivID(link),
            linked.base == arxiv.base, let version = linked.version {
-            r.arxiv = ArxivID(base: arxiv.base, version: version)
+            record.arxiv = ArxivID(base: arxiv.base, version: version)
         }
-        if r.year == nil { r.year = arxiv.year }
-        if let primary = r.primaryCategory, !r.categories.contains(primary) {
-            r.categories.insert(primary, at: 0)
+        if record.year == nil { record.year = arxiv.year }
+        if let primary = record.primaryCategory, !record.categories.contains(primary) {
+            record.categories.insert(primary, at: 0)
         }
-        if r.links["alternate"] == nil { r.links["alternate"] = id }
+        if alternate == nil { record.links["alternate"] = id }
         result.entries += 1
-        try onRecord(r)
+        try onRecord(record)
     }
 
     /// A bare DOI as `arxiv:doi` holds it (`10.…/…`, no spaces), lower-cased; nil for anything else.
-    static func fastDOI(_ value: String) -> String? {
-        guard value.hasPrefix("10."), value.utf8.contains(UInt8(ascii: "/")),
-              !value.utf8.contains(where: { $0 == 0x20 || $0 >= 0x80 }),
-              let last = value.utf8.last, last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";")
+    static func fastDOI(_ value: [UInt8]) -> String? {
+        guard value.count > 3, value[0] == UInt8(ascii: "1"), value[1] == UInt8(ascii: "0"), value[2] == UInt8(ascii: "."),
+              value.contains(UInt8(ascii: "/")),
+              !value.contains(where: { $0 == 0x20 || $0 >= 0x80 }),
+              let last = value.last, last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";")
         else { return nil }
-        return String(decoding: value.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        return String(decoding: value.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// `http(s)://arxiv.org/api/errors#…`: the id of the API's error entry.
     static func isAPIError(_ id: String) -> Bool {
-        let needle = Array("/api/errors".utf8)
-        let bytes = Array(id.utf8)
-        guard bytes.count >= needle.count else { return false }
-        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-            if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        var id = id
+        return id.withUTF8 { bytes in
+            let needle: StaticString = "/api/errors"
+            let count = needle.utf8CodeUnitCount
+            guard bytes.count >= count else { return false }
+            let n = needle.utf8Start
+            for start in 0...(bytes.count - count) where bytes[start] == n[0] {
+                var i = 1
+                while i < count && bytes[start + i] == n[i] { i += 1 }
+                if i == count { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// The usual entry id, `http(s)://arxiv.org/abs/YYMM.NNNNNvV`, parsed without the general parser.
     static func fastArxivID(_ id: String) -> ArxivID? {
-        var utf8 = Substring(id).utf8
-        for prefix in ["http://arxiv.org/abs/", "https://arxiv.org/abs/"] where id.hasPrefix(prefix) {
-            utf8 = utf8.dropFirst(prefix.utf8.count)
-        }
-        let bytes = Array(utf8)
-        // YYMM.NNNN or YYMM.NNNNN, then optional vN.
-        guard bytes.count >= 9, bytes[4] == UInt8(ascii: "."),
-              bytes[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        var i = 5
-        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
-        let digits = i - 5
-        guard digits == 4 || digits == 5 else { return nil }
-        let month = Int(bytes[2] - 0x30) * 10 + Int(bytes[3] - 0x30)
-        guard (1...12).contains(month) else { return nil }
-        var version: Int?
-        if i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "v"), i + 1 < bytes.count else { return nil }
-            var v = 0
-            for b in bytes[(i + 1)...] {
-                guard b >= 0x30, b <= 0x39, v < 100_000 else { return nil }
-                v = v * 10 + Int(b - 0x30)
+        var id = id
+        return id.withUTF8 { all -> ArxivID? in
+            var bytes = Slice(base: all, bounds: all.indices)
+            for prefix in ["http://arxiv.org/abs/", "https://arxiv.org/abs/"] as [StaticString] {
+                let count = prefix.utf8CodeUnitCount
+                if bytes.count >= count, UnsafeBufferPointer(start: prefix.utf8Start, count: count).elementsEqual(bytes.prefix(count)) {
+                    bytes = bytes.dropFirst(count)
+                    break
+                }
             }
-            version = v
+            let s = bytes.startIndex
+            // YYMM.NNNN or YYMM.NNNNN, then optional vN.
+            guard bytes.count >= 9, bytes[s + 4] == UInt8(ascii: "."),
+                  bytes[s..<(s + 4)].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            var i = s + 5
+            let end = bytes.endIndex
+            while i < end, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            let digits = i - s - 5
+            guard digits == 4 || digits == 5 else { return nil }
+            let month = Int(bytes[s + 2] - 0x30) * 10 + Int(bytes[s + 3] - 0x30)
+            guard (1...12).contains(month) else { return nil }
+            var version: Int?
+            if i < end {
+                guard bytes[i] == UInt8(ascii: "v"), i + 1 < end else { return nil }
+                var v = 0
+                for b in bytes[(i + 1)...] {
+                    guard b >= 0x30, b <= 0x39, v < 100_000 else { return nil }
+                    v = v * 10 + Int(b - 0x30)
+                }
+                version = v
+            }
+            return ArxivID(base: String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<i]), as: UTF8.self), version: version)
         }
-        return ArxivID(base: String(decoding: bytes[0..<i], as: UTF8.self), version: version)
     }
 
     /// `<link href rel title>`: keyed by title when it has one (`pdf`, `doi`), else by rel.
@@ -509,11 +609,11 @@ private struct FeedWalker {
         }
         guard let href, !href.isEmpty else { return }
         let key = title ?? rel ?? "alternate"
-        if record!.links[key] == nil { record!.links[key] = href }
-        if key == "doi", record!.doi == nil { record!.doi = DOI.normalise(href) }
+        if record.links[key] == nil { record.links[key] = href }
+        if key == "doi", record.doi == nil { record.doi = DOI.normalise(href) }
     }
 
-    /// The value of attribute `name` of the current element, read without copying the attribute list.
+    /// The value of attribute `name` of the current element, white space normalised.
     private mutating func attribute(_ name: UnsafePointer<xmlChar>?) -> String? {
         guard let name else { return nil }
         var found: String?
@@ -521,10 +621,7 @@ private struct FeedWalker {
             repeat {
                 if let local = xmlTextReaderConstLocalName(reader), local == name || xmlStrEqual(local, name) != 0,
                    let value = xmlTextReaderConstValue(reader) {
-                    var bytes: [UInt8] = []
-                    var p = value
-                    while p.pointee != 0 { bytes.append(p.pointee); p += 1 }
-                    found = Self.normalised(&bytes)
+                    found = Self.normalised(value)
                     break
                 }
             } while xmlTextReaderMoveToNextAttribute(reader) == 1
@@ -533,35 +630,27 @@ private struct FeedWalker {
         return found
     }
 
-    /// The collected text with runs of whitespace collapsed to one space and the ends trimmed.
-    private mutating func normalisedText() -> String {
-        Self.normalised(&text)
-    }
-
-    /// `bytes` as a String with runs of XML whitespace collapsed to one space and the ends trimmed
-    /// (compacted in place).
-    static func normalised(_ bytes: inout [UInt8]) -> String {
-        var out = 0
-        var pendingSpace = false
-        let count = bytes.count
-        bytes.withUnsafeMutableBufferPointer { buf in
-            var i = 0
-            while i < count {
-                let c = buf[i]
+    /// A C string as a String with runs of XML white space collapsed to one space and the ends trimmed.
+    static func normalised(_ value: UnsafePointer<xmlChar>) -> String {
+        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+        return String(unsafeUninitializedCapacity: length) { out in
+            var count = 0
+            var pending = false
+            for i in 0..<length {
+                let c = value[i]
                 if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                    pendingSpace = out > 0
+                    pending = count > 0
                 } else {
-                    if pendingSpace {
-                        buf[out] = 0x20
-                        out += 1
-                        pendingSpace = false
+                    if pending {
+                        out[count] = 0x20
+                        count += 1
+                        pending = false
                     }
-                    buf[out] = c
-                    out += 1
+                    out[count] = c
+                    count += 1
                 }
-                i += 1
             }
+            return count
         }
-        return String(decoding: bytes[0..<out], as: UTF8.self)
     }
 }

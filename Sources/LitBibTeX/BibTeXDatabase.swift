@@ -96,6 +96,8 @@ public struct BibTeXReader {
     private var buffer: ValueBuffer
     private var names = NameInterner()
     private var cursor = LineCursor()
+    /// Scratch for `readEntry`: the folded names of the fields read so far.
+    private var seenWords: [UInt64] = []
     private var lineMap: BibTeXLineMap?
 
     public init(_ tree: BibTeXSyntaxTree) {
@@ -138,11 +140,11 @@ public struct BibTeXReader {
         macros = bibtexMonthMacros
         macroItems = [:]
         preamble = ""
-        cursor = LineCursor()
-        var seen = KeySet(capacity: tree.items.count / 2 + 16)
         let tree = self.tree
         try tree.withView { v in
             do {
+                let repeated = repeatedKeys(v)
+                var nextRepeated = 0
                 let items = v.items
                 for index in items.indices {
                     let item = items[index]
@@ -153,7 +155,8 @@ public struct BibTeXReader {
                         readCommand(item, index: index, v: v)
                     case .entry:
                         guard item.keyStart >= 0 else { continue }
-                        guard seen.insert(v.bytes, Int(item.keyStart), Int(item.keyEnd)) else {
+                        if nextRepeated < repeated.count && repeated[nextRepeated] == index {
+                            nextRepeated += 1
                             let key = tree.source.string(Int(item.keyStart), Int(item.keyEnd))
                             diagnostics.append(.error("bibtex.repeated-entry",
                                 "repeated entry '\(key)'; the first one is kept",
@@ -161,9 +164,9 @@ public struct BibTeXReader {
                                 notes: ["bibtex says: Repeated entry"]))
                             continue
                         }
-                        var entry = readEntry(item, index: index, v: v)
-                        if crossref, let target = entry["crossref"] {
-                            inherit(&entry, from: target, parents: parents, order: index)
+                        var (entry, crossrefField) = readEntry(item, index: index, v: v)
+                        if crossref, let c = crossrefField {
+                            inherit(&entry, from: entry.fields[c].value, parents: parents, order: index)
                         }
                         if collectStrings && !entry.macrosUsed.isEmpty { entry.strings = strings(for: entry) }
                         try body(entry)
@@ -171,6 +174,21 @@ public struct BibTeXReader {
                 }
             }
         }
+    }
+
+    /// Indices of the entry items whose key repeats an earlier entry's (bibtex keeps the first), in
+    /// order. One tight pass over the keys' hashes, so that the table's cache misses overlap.
+    private func repeatedKeys(_ v: View) -> [Int] {
+        var repeated: [Int] = []
+        var seen = KeySet(capacity: v.items.count / 2 + 16)
+        tree.keyHashes.withUnsafeBufferPointer { hashes in
+            for index in v.items.indices {
+                let item = v.items[index]
+                guard item.kind == .entry, item.keyStart >= 0 else { continue }
+                if !seen.insert(hashes[index], v.bytes, Int(item.keyStart), Int(item.keyEnd)) { repeated.append(index) }
+            }
+        }
+        return repeated
     }
 
     struct Parent {
@@ -183,6 +201,10 @@ public struct BibTeXReader {
     private mutating func crossrefTargets() -> Set<String> {
         var targets = Set<String>()
         let tree = self.tree
+        // The parser listed the crossref fields: only the entries holding one are looked at.
+        let candidates = tree.crossrefFields
+        guard !candidates.isEmpty else { return targets }
+        var next = 0
         tree.withView { v in
             for index in tree.items.indices {
                 let item = tree.items[index]
@@ -191,9 +213,11 @@ public struct BibTeXReader {
                     continue
                 }
                 guard item.kind == .entry, item.keyStart >= 0 else { continue }
-                for field in v.fields[Int(item.firstField)..<Int(item.firstField + item.fieldCount)]
-                    where field.isComplete && field.nameEnd - field.nameStart == 8
-                    && lowerASCII(v.bytes, Int(field.nameStart), Int(field.nameEnd)) == "crossref" {
+                let first = item.firstField, end = item.firstField + item.fieldCount
+                while next < candidates.count && candidates[next] < first { next += 1 }
+                guard next < candidates.count && candidates[next] < end else { continue }
+                for field in v.fields[Int(first)..<Int(end)]
+                    where field.isComplete && NameInterner.fold(v.bytes, Int(field.nameStart), Int(field.nameEnd)) == NameInterner.crossref {
                     var unused: [String] = []
                     let value = expand(field, v: v, trim: true, used: &unused, quiet: true)
                     targets.insert(BibTeXDatabase.asciiLowercased(value))
@@ -209,6 +233,12 @@ public struct BibTeXReader {
         var parents: [String: Parent] = [:]
         macros = bibtexMonthMacros
         let tree = self.tree
+        // Keys are compared by their case-folded hash first, so that only likely targets become Strings.
+        let hashes = Set(targets.map { target in
+            var target = target
+            return target.withUTF8 { KeySet.foldedHash($0, 0, $0.count) }
+        })
+        let keyHashes = tree.keyHashes
         tree.withView { v in
             for index in tree.items.indices {
                 let item = tree.items[index]
@@ -216,15 +246,15 @@ public struct BibTeXReader {
                     readCommand(item, index: index, v: v, quiet: true)
                     continue
                 }
-                guard item.kind == .entry, item.keyStart >= 0 else { continue }
+                guard item.kind == .entry, item.keyStart >= 0, hashes.contains(keyHashes[index]) else { continue }
                 let lowered = lowerASCII(v.bytes, Int(item.keyStart), Int(item.keyEnd))
                 guard targets.contains(lowered), parents[lowered] == nil else { continue }
                 let saved = diagnostics.count
-                var entry = readEntry(item, index: index, v: v)
+                var (entry, crossrefField) = readEntry(item, index: index, v: v, countingLines: false)
                 diagnostics.removeLast(diagnostics.count - saved)
                 let raw = entry
-                if let target = entry["crossref"] {
-                    inherit(&entry, from: target, parents: parents, order: index, quiet: true)
+                if let c = crossrefField {
+                    inherit(&entry, from: entry.fields[c].value, parents: parents, order: index, quiet: true)
                 }
                 parents[lowered] = Parent(order: index, raw: raw, resolved: entry)
             }
@@ -270,38 +300,42 @@ public struct BibTeXReader {
         }
     }
 
-    private mutating func readEntry(_ item: BibTeXItem, index: Int, v: View) -> BibTeXEntry {
+    /// The entry of `item`, and the index in its fields of its `crossref` field. Without
+    /// `countingLines` (for crossref parents read ahead) its line is left 0.
+    private mutating func readEntry(_ item: BibTeXItem, index: Int, v: View,
+                                    countingLines: Bool = true) -> (BibTeXEntry, Int?) {
         let key = tree.source.string(Int(item.keyStart), Int(item.keyEnd))
-        let line = cursor.line(at: Int(item.start), v.bytes)
-        var entry = BibTeXEntry(type: names.lowered(v.bytes, Int(item.typeStart), Int(item.typeEnd)),
+        let line = countingLines ? cursor.line(at: Int(item.start), v.bytes) : 0
+        var entry = BibTeXEntry(type: names.lowered(v.bytes, Int(item.typeStart), Int(item.typeEnd)).name,
                                 key: key, fields: [], item: index, offset: Int(item.start), line: line,
                                 hasError: item.hasError)
         entry.fields.reserveCapacity(Int(item.fieldCount))
-        do {
-            let fields = v.fields
-            // Names seen so far, as folded words (up to 8 bytes) or strings (longer ones).
-            var seenShort: [UInt64] = []
-            seenShort.reserveCapacity(Int(item.fieldCount))
-            for f in Int(item.firstField)..<Int(item.firstField + item.fieldCount) {
-                let field = fields[f]
-                guard field.isComplete else { continue }
-                let name = names.lowered(v.bytes, Int(field.nameStart), Int(field.nameEnd))
-                let word = NameInterner.fold(v.bytes, Int(field.nameStart), Int(field.nameEnd))
-                let repeated = word != 0 ? seenShort.contains(word)
-                    : entry.fields.contains(where: { $0.name.utf8.count > 8 && $0.name == name })
-                if word != 0 { seenShort.append(word) }
-                if repeated {
-                    diagnostics.append(.warning("bibtex.repeated-field",
-                        "repeated field '\(name)' in entry '\(key)'; the first value is kept",
-                        at: span(Int(field.nameStart), length: Int(field.nameEnd - field.nameStart)),
-                        notes: ["bibtex says: I'm ignoring \(key)'s extra \"\(name)\" field"]))
-                    continue
-                }
-                let value = expand(field, v: v, trim: true, used: &entry.macrosUsed)
-                entry.fields.append((name, value))
+        var crossrefField: Int?
+        // Names seen so far, as folded words (names of up to 8 bytes; longer ones are compared as
+        // Strings with the fields kept).
+        seenWords.removeAll(keepingCapacity: true)
+        let fields = v.fields
+        for f in Int(item.firstField)..<Int(item.firstField + item.fieldCount) {
+            let field = fields[f]
+            guard field.isComplete else { continue }
+            let (name, word) = names.lowered(v.bytes, Int(field.nameStart), Int(field.nameEnd))
+            let repeated = word != 0 ? seenWords.contains(word)
+                : entry.fields.contains(where: { $0.name.utf8.count > 8 && $0.name == name })
+            if repeated {
+                diagnostics.append(.warning("bibtex.repeated-field",
+                    "repeated field '\(name)' in entry '\(key)'; the first value is kept",
+                    at: span(Int(field.nameStart), length: Int(field.nameEnd - field.nameStart)),
+                    notes: ["bibtex says: I'm ignoring \(key)'s extra \"\(name)\" field"]))
+                continue
             }
+            if word != 0 {
+                seenWords.append(word)
+                if word == NameInterner.crossref { crossrefField = entry.fields.count }
+            }
+            let value = expand(field, v: v, trim: true, used: &entry.macrosUsed)
+            entry.fields.append((name, value))
         }
-        return entry
+        return (entry, crossrefField)
     }
 
     /// A field's value: its parts concatenated with bibtex's white-space compression. Records the
@@ -423,30 +457,46 @@ public struct BibTeXDatabase: Sendable {
     }
 }
 
-/// Counts lines forward from the last position asked (entries are asked in file order).
+/// Counts lines from the last position asked to the next (entries are mostly asked in file order;
+/// a position before the last one is counted backwards).
 struct LineCursor {
     var offset = 0
     var line = 1
 
     mutating func line(at target: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        if target < offset { offset = 0; line = 1 }
-        guard let base = b.baseAddress else { return line }
-        let raw = UnsafeRawPointer(base)
-        var i = offset
-        var count = 0
-        // Eight bytes at a time: count the bytes equal to '\n'.
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        while i + 8 <= target {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ newlines
-            let t = ((x & low7) &+ low7) | x
-            count += (~t & ~low7).nonzeroBitCount
-            i += 8
+        if target >= offset {
+            line += Self.newlines(b, offset, target)
+        } else {
+            line -= Self.newlines(b, target, offset)
         }
-        while i < target { if b[i] == 0x0A { count += 1 }; i += 1 }
-        line += count
         offset = target
         return line
+    }
+
+    /// The number of '\n' bytes in b[start..<end], sixteen bytes at a time.
+    static func newlines(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        guard let base = b.baseAddress, start < end else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        let newline = SIMD16<UInt8>(repeating: 0x0A)
+        let one = SIMD16<UInt8>(repeating: 1), zero = SIMD16<UInt8>(repeating: 0)
+        var count = 0
+        var i = start
+        while i + 16 <= end {
+            // Per-lane counts stay below 256: at most 255 blocks before they are summed.
+            var lanes = zero
+            let stop = min(end - 16, i + 16 * 254)
+            while i <= stop {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                lanes &+= one.replacing(with: zero, where: v .!= newline)
+                i += 16
+            }
+            count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
+        }
+        while i < end {
+            if b[i] == 0x0A { count += 1 }
+            i += 1
+        }
+        return count
     }
 }
 
@@ -461,104 +511,124 @@ func lowerASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -
     }
 }
 
-/// Field names and entry types recur: one String per distinct spelling, from a direct-mapped cache.
+/// Field names and entry types recur: one String per distinct spelling, from a direct-mapped cache
+/// keyed by the folded word.
 struct NameInterner {
     var keys = [UInt64](repeating: 0, count: 512)
     var names = [String](repeating: "", count: 512)
 
-    /// A name of 1…8 bytes folded to ASCII lower case and packed in a word; 0 for longer ones.
+    /// `crossref`, folded.
+    static let crossref: UInt64 = 0x6665_7273_736F_7263
+
+    /// A name of 1…8 bytes folded to ASCII lower case and packed in a word, first byte lowest
+    /// (unique: names hold no NUL byte); 0 for longer ones.
     @inline(__always)
     static func fold(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         let length = end - start
-        guard length > 0, length <= 8 else { return 0 }
-        var packed: UInt64 = 0
-        for i in 0..<length {
-            var c = bytes[start + i]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            packed = packed << 8 | UInt64(c)
+        guard length > 0, length <= 8, let base = bytes.baseAddress else { return 0 }
+        var w: UInt64 = 0
+        if start + 8 <= bytes.count {
+            w = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            if length < 8 { w &= (1 &<< (UInt64(length) &* 8)) &- 1 }
+        } else {
+            for i in 0..<length { w |= UInt64(bytes[start + i]) &<< (UInt64(i) &* 8) }
         }
-        return packed
+        return KeySet.lowercased(w)
     }
 
-    mutating func lowered(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        let length = end - start
-        guard length > 0, length <= 7 else { return lowerASCII(bytes, start, end) }
-        var packed: UInt64 = 0
-        for i in 0..<length {
-            var c = bytes[start + i]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            packed = packed << 8 | UInt64(c)
-        }
-        packed |= UInt64(length) << 56
-        let slot = Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 55)
-        if keys[slot] == packed { return names[slot] }
+    /// The name folded to lower case, and its folded word (0 for names over 8 bytes).
+    mutating func lowered(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (name: String, word: UInt64) {
+        let word = Self.fold(bytes, start, end)
+        guard word != 0 else { return (lowerASCII(bytes, start, end), 0) }
+        let slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 55)
+        if keys[slot] == word { return (names[slot], word) }
         let name = lowerASCII(bytes, start, end)
-        keys[slot] = packed
+        keys[slot] = word
         names[slot] = name
-        return name
+        return (name, word)
     }
 }
 
-/// The keys read so far, compared as bibtex does (ASCII case folded), without making Strings.
+/// The keys read so far, compared as bibtex does (ASCII case folded), without making Strings. A
+/// slot holds the upper half of the key's hash and its index, so that probing rarely touches keys.
 struct KeySet {
-    private var slots: [Int32]
+    private var slots: [UInt64]
     private var starts: [Int32] = []
     private var ends: [Int32] = []
+    private var hashes: [UInt64] = []
     private var mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         starts.reserveCapacity(capacity)
         ends.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
     }
 
     @inline(__always) static func fold(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 
-    /// Inserts the key at bytes[start..<end]; false when an equal key was inserted before.
-    mutating func insert(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    /// Eight bytes with ASCII A…Z lower-cased (bit 5 set on those bytes only).
+    @inline(__always) static func lowercased(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = w & ~highs
+        let atLeastA = (x &+ ones &* (0x80 - 0x41)) & highs
+        let pastZ = (x &+ ones &* (0x80 - 0x5B)) & highs
+        let upper = atLeastA & ~pastZ & ~w & highs
+        return w | (upper >> 2)
+    }
+
+    /// A hash of bytes[start..<end] with ASCII letters case folded.
+    static func foldedHash(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        guard start < end, let base = b.baseAddress else { return 0xcbf2_9ce4_8422_2325 }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var i = start
-        let raw = UnsafeRawPointer(b.baseAddress!)
+        let raw = UnsafeRawPointer(base)
         while i + 8 <= end {
-            // ASCII case folded eight bytes at a time: set bit 5 of A…Z only.
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            let x = w & ~highs
-            let atLeastA = (x &+ ones &* (0x80 - 0x41)) & highs
-            let pastZ = (x &+ ones &* (0x80 - 0x5B)) & highs
-            let upper = atLeastA & ~pastZ & ~w & highs
-            let folded = w | (upper >> 2)
+            // ASCII case folded eight bytes at a time.
+            let folded = lowercased(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             hash = (hash ^ folded) &* 0x9E37_79B9_7F4A_7C15
             hash ^= hash >> 29
             i += 8
         }
         while i < end { hash = (hash ^ UInt64(Self.fold(b[i]))) &* 0x100_0000_01b3; i += 1 }
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        hash ^= hash >> 32
+        return hash &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// Inserts the key at bytes[start..<end] with its `foldedHash`; false when an equal key was
+    /// inserted before.
+    mutating func insert(_ hash: UInt64, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
         while true {
-            let found = Int(slots[slot])
-            if found < 0 { break }
-            let s = Int(starts[found]), e = Int(ends[found])
-            if e - s == end - start {
-                var same = true
-                for i in 0..<(e - s) where Self.fold(b[s + i]) != Self.fold(b[start + i]) { same = false; break }
-                if same { return false }
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let found = Int(entry & 0xFFFF_FFFF) - 1
+                let s = Int(starts[found]), e = Int(ends[found])
+                if e - s == end - start {
+                    var same = true
+                    for i in 0..<(e - s) where Self.fold(b[s + i]) != Self.fold(b[start + i]) { same = false; break }
+                    if same { return false }
+                }
             }
             slot = (slot + 1) & mask
         }
-        if starts.count * 2 >= slots.count { grow(b) ; return insert(b, start, end) }
-        slots[slot] = Int32(starts.count)
+        if starts.count * 2 >= slots.count { grow(b); return insert(hash, b, start, end) }
+        slots[slot] = tag | UInt64(starts.count + 1)
         starts.append(Int32(start))
         ends.append(Int32(end))
+        hashes.append(hash)
         return true
     }
 
     private mutating func grow(_ b: UnsafeBufferPointer<UInt8>) {
-        let oldStarts = starts, oldEnds = ends
+        let old = self
         self = KeySet(capacity: slots.count)
-        for i in oldStarts.indices { _ = insert(b, Int(oldStarts[i]), Int(oldEnds[i])) }
+        for i in old.starts.indices { _ = insert(old.hashes[i], b, Int(old.starts[i]), Int(old.ends[i])) }
     }
 }
 
@@ -598,11 +668,55 @@ struct ValueBuffer {
             }
             return
         }
-        while i < end { appendByte(source[i]); i += 1 }
+        guard start < end, let base = source.baseAddress else { return }
+        appendCompressed(UnsafeBufferPointer(start: base + start, count: end - start))
     }
 
     mutating func append(_ text: String) {
-        for c in text.utf8 { appendByte(c) }
+        var text = text
+        text.withUTF8 { appendCompressed($0) }
+    }
+
+    /// Appends UTF-8 bytes as `appendByte` would, one by one: copied in bulk, then compressed in
+    /// place, eight bytes at a time where the only white space is single spaces.
+    private mutating func appendCompressed(_ input: UnsafeBufferPointer<UInt8>) {
+        guard !input.isEmpty else { return }
+        var out = bytes.count
+        bytes.append(contentsOf: input)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
+            var i = out
+            let end = out + input.count
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, spaces: UInt64 = 0x2020_2020_2020_2020
+            while i < end {
+                while i + 8 <= end {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let atMost20 = ~(((w & lows) &+ ones &* 0x5F) | w) & highs   // bytes <= 0x20, exactly
+                    let x = w ^ spaces
+                    let isSpace = ~(((x & lows) &+ lows) | x) & highs          // bytes == 0x20, exactly
+                    guard atMost20 == isSpace, isSpace & (isSpace << 8) == 0 else { break }
+                    if isSpace & 0x80 != 0 && out > 0 && base[out - 1] == 0x20 { break }
+                    raw.storeBytes(of: w, toByteOffset: out, as: UInt64.self)
+                    out += 8
+                    i += 8
+                }
+                if i >= end { break }
+                let c = base[i]
+                i += 1
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                    if out == 0 || base[out - 1] != 0x20 {
+                        base[out] = 0x20
+                        out += 1
+                    }
+                } else {
+                    base[out] = c
+                    out += 1
+                }
+            }
+        }
+        bytes.removeLast(bytes.count - out)
     }
 
     /// True when bytes[start..<end] is already what compression (and trimming) would make it.
@@ -611,9 +725,22 @@ struct ValueBuffer {
         if trim && (b[start] == 0x20 || b[end - 1] == 0x20) { return false }
         var previousSpace = false
         var i = start
-        // Eight bytes at a time: no control byte (tab, newline…) and no two spaces in a row. The
-        // tests may answer "unclean" for a clean word; the slow path then does the exact work.
         let raw = UnsafeRawPointer(b.baseAddress!)
+        // Sixteen bytes at a time: no control byte (tab, newline…) and no two spaces in a row.
+        let controls = SIMD16<UInt8>(repeating: 0x20), blanks = SIMD16<UInt8>(repeating: 0x20)
+        while i + 16 <= end {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let control = unsafeBitCast(v .< controls, to: SIMD2<UInt64>.self)
+            if control[0] | control[1] != 0 { return false }
+            let space = unsafeBitCast(v .== blanks, to: SIMD2<UInt64>.self)
+            let s0 = space[0], s1 = space[1]
+            if s0 & (s0 << 8) != 0 || s1 & (s1 << 8) != 0 || (s0 >> 56 != 0 && s1 & 0xFF != 0) { return false }
+            if previousSpace && s0 & 0xFF != 0 { return false }
+            previousSpace = s1 >> 56 != 0
+            i += 16
+        }
+        // Then eight at a time. These tests may answer "unclean" for a clean word; the slow path
+        // then does the exact work.
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let spaces: UInt64 = 0x2020_2020_2020_2020
         while i + 8 <= end {

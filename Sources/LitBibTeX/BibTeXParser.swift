@@ -18,6 +18,7 @@ public enum BibTeXParser {
             var scanner = Scanner(b: buffer, tree: BibTeXSyntaxTree(source: source))
             let n = buffer.count
             scanner.tree.items.reserveCapacity(n / 200 + 4)
+            scanner.tree.keyHashes.reserveCapacity(n / 200 + 4)
             scanner.tree.fields.reserveCapacity(n / 36 + 4)
             scanner.tree.parts.reserveCapacity(n / 36 + 4)
             scanner.run()
@@ -94,6 +95,7 @@ private struct Scanner {
             }
             if p > junkStart {
                 tree.items.append(BibTeXItem(kind: .junk, start: Int32(junkStart), end: Int32(p)))
+                tree.keyHashes.append(0)
             }
             if p >= n { break }
             let start = p
@@ -112,6 +114,9 @@ private struct Scanner {
             } else {
                 tree.items.append(item)
             }
+            // The key's hash while its bytes are at hand (the reader finds repeated keys by it).
+            tree.keyHashes.append(item.kind == .entry && item.keyStart >= 0
+                                  ? KeySet.foldedHash(b, Int(item.keyStart), Int(item.keyEnd)) : 0)
             junkStart = p
         }
     }
@@ -145,6 +150,7 @@ private struct Scanner {
             while tree.fields.count > fieldMark && tree.fields[tree.fields.count - 1].nameStart >= limit {
                 tree.fields.removeLast()
             }
+            while let last = tree.crossrefFields.last, Int(last) >= tree.fields.count { tree.crossrefFields.removeLast() }
             while tree.parts.count > partMark && tree.parts[tree.parts.count - 1].end > limit {
                 tree.parts.removeLast()
             }
@@ -171,9 +177,15 @@ private struct Scanner {
     }
 
     /// bibtex's eat_bib_white_and_eof_check.
+    @inline(__always)
     mutating func eatWhite(pointAt: Int? = nil) throws {
         while p < n && charClass[Int(b[p])] & classWhite != 0 { p += 1 }
-        if p >= n { throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: pointAt ?? Int(item.start)) }
+        if p >= n { throw endOfFile(pointAt: pointAt) }
+    }
+
+    @inline(never)
+    mutating func endOfFile(pointAt: Int?) -> Failure {
+        fail(.illegalEndOfDatabase, at: eofOffset, pointAt: pointAt ?? Int(item.start))
     }
 
     /// bibtex's scan_identifier: legal identifier bytes, not starting with a digit.
@@ -266,6 +278,9 @@ private struct Scanner {
             let (nameStart, end) = scanIdentifier(equals, equals, equals)
             try checkIdentifier(end, "a field name")
             let nameEnd = p
+            if nameEnd - nameStart == 8 && NameInterner.fold(b, nameStart, nameEnd) == NameInterner.crossref {
+                tree.crossrefFields.append(Int32(tree.fields.count))
+            }
             try eatWhite()
             if b[p] != equals { throw fail(.expectedEquals, at: p) }
             p += 1
@@ -277,19 +292,28 @@ private struct Scanner {
     /// bibtex's scan_and_store_the_field_value_and_eat_white: part ('#' part)*, then white space.
     mutating func parseValue(nameStart: Int, nameEnd: Int, close: UInt8) throws {
         let fieldIndex = tree.fields.count
+        let firstPart = tree.parts.count
         tree.fields.append(BibTeXFieldSyntax(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                             firstPart: Int32(tree.parts.count), partCount: 0, isComplete: false))
+                                             firstPart: Int32(firstPart), partCount: 0, isComplete: false))
         item.fieldCount += 1
-        try parsePart(close: close, field: fieldIndex)
+        var complete = false
+        // The field is written once, when its value ends (or an error cuts it short).
+        defer {
+            tree.fields[fieldIndex] = BibTeXFieldSyntax(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
+                                                        firstPart: Int32(firstPart),
+                                                        partCount: Int32(tree.parts.count - firstPart),
+                                                        isComplete: complete)
+        }
+        try parsePart(close: close)
         while b[p] == hash {
             p += 1
             try eatWhite()
-            try parsePart(close: close, field: fieldIndex)
+            try parsePart(close: close)
         }
-        tree.fields[fieldIndex].isComplete = true
+        complete = true
     }
 
-    mutating func parsePart(close: UInt8, field: Int) throws {
+    mutating func parsePart(close: UInt8) throws {
         let start = p
         let c = b[p]
         let kind: BibTeXValuePart.Kind
@@ -305,40 +329,39 @@ private struct Scanner {
             try checkIdentifier(end, "a field part")
         }
         tree.parts.append(BibTeXValuePart(kind: kind, start: Int32(start), end: Int32(p)))
-        tree.fields[field].partCount += 1
         try eatWhite()
     }
 
     /// A braced or quoted token; only braces nest, and a quoted token must be brace-balanced.
     mutating func scanBalanced(delimiter: UInt8) throws {
         let openOffset = p
-        p += 1
+        var q = p + 1
         var depth = 0
         let raw = UnsafeRawPointer(b.baseAddress!)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let open = ones &* UInt64(lbrace), shut = ones &* UInt64(rbrace), delim = ones &* UInt64(delimiter)
-        while p < n {
-            // Eight bytes at a time while none of them is a brace or the delimiter.
-            while p + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-                let a = w ^ open, c = w ^ shut, d = w ^ delim
-                let hit = ((a &- ones) & ~a) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
-                if hit & highs != 0 { break }
-                p += 8
+        let open = SIMD16<UInt8>(repeating: lbrace), shut = SIMD16<UInt8>(repeating: rbrace)
+        let delim = SIMD16<UInt8>(repeating: delimiter)
+        while q < n {
+            // Sixteen bytes at a time to the next brace or delimiter.
+            while q + 16 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: q, as: SIMD16<UInt8>.self)
+                let hit = unsafeBitCast((v .== open) .| (v .== shut) .| (v .== delim), to: SIMD2<UInt64>.self)
+                if hit[0] != 0 { q += hit[0].trailingZeroBitCount >> 3; break }
+                if hit[1] != 0 { q += 8 + hit[1].trailingZeroBitCount >> 3; break }
+                q += 16
             }
-            if p >= n { break }
-            let c = b[p]
+            if q >= n { break }
+            let c = b[q]
             if depth == 0 {
-                if c == delimiter { p += 1; return }
-                if c == lbrace { depth = 1 } else if c == rbrace { throw fail(.unbalancedBraces, at: p) }
+                if c == delimiter { p = q + 1; return }
+                if c == lbrace { depth = 1 } else if c == rbrace { p = q; throw fail(.unbalancedBraces, at: p) }
             } else if c == lbrace {
                 depth += 1
             } else if c == rbrace {
                 depth -= 1
             }
-            p += 1
+            q += 1
         }
+        p = n
         throw fail(.illegalEndOfDatabase, at: eofOffset, pointAt: openOffset)
     }
 }

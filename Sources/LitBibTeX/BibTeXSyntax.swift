@@ -50,19 +50,45 @@ public struct BibTeXSource: Sendable {
         }
     }
 
+    /// Whether `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+    /// U+10FFFF). Runs of ASCII are checked sixteen bytes at a time.
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            // In chunks (so no copy of the whole file is made), each ending on a scalar boundary.
-            let n = buffer.count
-            var start = 0
-            while start < n {
-                var end = min(n, start + 1 << 16)
-                while end < n && end > start && buffer[end] & 0xC0 == 0x80 { end -= 1 }
-                if end == start { return false }
-                if String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self) == nil {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            let n = b.count
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var i = 0
+            @inline(__always) func continuation(_ k: Int) -> Bool { k < n && b[k] & 0xC0 == 0x80 }
+            while i < n {
+                while i + 16 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    if w & highs != 0 { break }
+                    i += 16
+                }
+                guard i < n else { break }
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                switch c {
+                case 0xC2...0xDF:
+                    guard continuation(i + 1) else { return false }
+                    i += 2
+                case 0xE0...0xEF:
+                    guard i + 1 < n else { return false }
+                    let c1 = b[i + 1]
+                    let low: UInt8 = c == 0xE0 ? 0xA0 : 0x80, high: UInt8 = c == 0xED ? 0x9F : 0xBF
+                    guard c1 >= low, c1 <= high, continuation(i + 2) else { return false }
+                    i += 3
+                case 0xF0...0xF4:
+                    guard i + 1 < n else { return false }
+                    let c1 = b[i + 1]
+                    let low: UInt8 = c == 0xF0 ? 0x90 : 0x80, high: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+                    guard c1 >= low, c1 <= high, continuation(i + 2), continuation(i + 3) else { return false }
+                    i += 4
+                default:
                     return false
                 }
-                start = end
             }
             return true
         }
@@ -275,6 +301,10 @@ public struct BibTeXSyntaxTree: Sendable {
     public internal(set) var fields: [BibTeXFieldSyntax] = []
     public internal(set) var parts: [BibTeXValuePart] = []
     public internal(set) var errors: [BibTeXSyntaxError] = []
+    /// For each item, the case-folded hash of its entry key (0 for other items): `KeySet.foldedHash`.
+    var keyHashes: [UInt64] = []
+    /// Indices in `fields` of the entry fields named `crossref` (any case), in order.
+    var crossrefFields: [Int32] = []
 
     init(source: BibTeXSource) { self.source = source }
 

@@ -38,27 +38,11 @@ enum CypherFunctions {
     /// Registers every function on `db`.
     static func register(_ db: Database) {
         func add(_ name: String, _ argc: Int?, _ body: @escaping Fn) {
-            db.add(function: DatabaseFunction(name, argumentCount: argc, pure: true) { args in
-                try body(args.map(CypherValue.init)).databaseValue
-            })
+            NativeFunctions.register(db, name, argc, body)
         }
-        // Entities
-        db.add(function: DatabaseFunction("cy_node", argumentCount: 1, pure: true) { a in
-            guard let id = Int64.fromDatabaseValue(a[0]) else { return nil }
-            return CypherValue.node(CypherEntity(id: id)).databaseValue
-        })
-        db.add(function: DatabaseFunction("cy_rel", argumentCount: 1, pure: true) { a in
-            guard let id = Int64.fromDatabaseValue(a[0]) else { return nil }
-            return CypherValue.relationship(CypherEntity(id: id)).databaseValue
-        })
-        db.add(function: DatabaseFunction("cy_nid", argumentCount: 1, pure: true) { a in
-            if case .node(let e) = v(a[0]) { return e.id }
-            return nil
-        })
-        db.add(function: DatabaseFunction("cy_rid", argumentCount: 1, pure: true) { a in
-            if case .relationship(let e) = v(a[0]) { return e.id }
-            return nil
-        })
+        // Entities (cy_node, cy_rel, cy_nid, cy_rid), property reads (cy_pj), cy_bool, cy_true,
+        // cy_eq, cy_neq and cy_eqt: NativeFunctions.
+        NativeFunctions.registerHotFunctions(db)
         db.add(function: DatabaseFunction("cy_kind", argumentCount: 1, pure: true) { a in
             switch a[0].storage {
             case .null: return nil
@@ -66,19 +50,6 @@ enum CypherFunctions {
             case .double: return Int64(Tag.float.rawValue)
             case .string: return Int64(Tag.string.rawValue)
             case .blob(let d): return d.first.map { Int64($0) }
-            }
-        })
-        // A property read with json_extract/json_type: booleans and nested JSON decoded.
-        db.add(function: DatabaseFunction("cy_pv", argumentCount: 2, pure: true) { a in
-            guard let type = String.fromDatabaseValue(a[1]) else { return nil }
-            switch type {
-            case "true": return CypherValue.bool(true).databaseValue
-            case "false": return CypherValue.bool(false).databaseValue
-            case "null": return nil
-            case "array", "object":
-                guard let text = String.fromDatabaseValue(a[0]) else { return nil }
-                return CypherValue.parseJSON(text).databaseValue
-            default: return a[0]
             }
         })
         db.add(function: DatabaseFunction("cy_props", argumentCount: 1, pure: true) { a in
@@ -112,18 +83,7 @@ enum CypherFunctions {
             }
             return .map(m)
         }
-        db.add(function: DatabaseFunction("cy_bool", argumentCount: 1, pure: true) { a in
-            guard let i = Int64.fromDatabaseValue(a[0]) else { return nil }
-            return CypherValue.bool(i != 0).databaseValue
-        })
         // Logic
-        db.add(function: DatabaseFunction("cy_true", argumentCount: 1, pure: true) { a in
-            switch v(a[0]) {
-            case .null: return 0
-            case .bool(let b): return b ? 1 : 0
-            case let other: throw RuntimeFailure.type("expected a boolean, got \(other.typeName)")
-            }
-        })
         add("cy_not", 1) { a in
             switch try logic(a[0]) { case nil: .null; case let b?: .bool(!b) }
         }
@@ -144,8 +104,6 @@ enum CypherFunctions {
             return .bool(l != r)
         }
         // Comparison
-        add("cy_eq", 2) { a in CypherValue.equals(a[0], a[1]).map(CypherValue.bool) ?? .null }
-        add("cy_neq", 2) { a in CypherValue.equals(a[0], a[1]).map { .bool(!$0) } ?? .null }
         // NaN compares false with every number.
         @Sendable func isNaNComparison(_ a: [CypherValue]) -> Bool {
             guard let x = a[0].asDouble, let y = a[1].asDouble else { return false }
@@ -157,10 +115,6 @@ enum CypherFunctions {
         add("cy_ge", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedAscending) } ?? .null }
         db.add(function: DatabaseFunction("cy_sortkey", argumentCount: 1, pure: true) { a in
             Data(v(a[0]).sortKey)
-        })
-        // An equality test usable as a join condition: 1 only when Cypher says true.
-        db.add(function: DatabaseFunction("cy_eqt", argumentCount: 2, pure: true) { a in
-            CypherValue.equals(v(a[0]), v(a[1])) == true ? 1 : 0
         })
         add("cy_in", 2) { a in
             switch a[1] {

@@ -140,13 +140,51 @@ public enum ResultFormatter {
         return .success(out)
     }
 
-    /// A `--param name=value` value: JSON when it parses as JSON, else the text as a string.
+    /// A `--param name=value` value: JSON when it parses as JSON, else the text as a string. A bare
+    /// number must be written as JSON writes numbers (no leading zeros, no `+`), and text shaped like
+    /// a new-style arXiv identifier (four digits, a dot, four or five digits) is a string, because
+    /// that is what a user means by it; `"…"` makes any value a string.
+    ///
+    ///     parameterValue("2")           // .int(2)
+    ///     parameterValue("0.5")         // .float(0.5)
+    ///     parameterValue("2502.17516")  // .string("2502.17516"), an arXiv id
+    ///     parameterValue("007")         // .string("007")
     public static func parameterValue(_ text: String) -> CypherValue {
-        var reader = JSONReader(bytes: Array(text.utf8))
+        let bytes = Array(text.utf8)
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || (first >= 48 && first <= 57) {
+            if isArxivShaped(bytes) || !isJSONNumber(bytes) { return .string(text) }
+        }
+        var reader = JSONReader(bytes: bytes)
         if let v = reader.value() {
             reader.skip()
             if reader.at == reader.bytes.count { return v }
         }
         return .string(text)
+    }
+
+    /// `NNNN.NNNN` or `NNNN.NNNNN`: a new-style arXiv identifier without version.
+    static func isArxivShaped(_ b: [UInt8]) -> Bool {
+        func digits(_ r: Range<Int>) -> Bool { r.allSatisfy { b[$0] >= 48 && b[$0] <= 57 } }
+        return (b.count == 9 || b.count == 10) && b[4] == UInt8(ascii: ".") && digits(0..<4) && digits(5..<b.count)
+    }
+
+    /// Whether the text is exactly one number in JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isJSONNumber(_ b: [UInt8]) -> Bool {
+        var i = 0
+        func isDigit(_ i: Int) -> Bool { i < b.count && b[i] >= 48 && b[i] <= 57 }
+        func digitRun() -> Bool {
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+            return true
+        }
+        if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
+        if i < b.count, b[i] == UInt8(ascii: "0") { i += 1 } else if !digitRun() { return false }
+        if i < b.count, b[i] == UInt8(ascii: ".") { i += 1; guard digitRun() else { return false } }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard digitRun() else { return false }
+        }
+        return i == b.count
     }
 }

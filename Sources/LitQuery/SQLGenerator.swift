@@ -2,8 +2,8 @@
 // (node / node_label / edge, properties as JSON in `props`): one CTE per clause, joins for fixed
 // patterns, recursive CTEs for variable length, LEFT JOIN with the WHERE in its ON clause for
 // OPTIONAL MATCH, correlated EXISTS for pattern predicates, GROUP BY for aggregation. Every value
-// is a named parameter. Property reads of the indexed keys are written exactly as the expression
-// indexes are (`json_extract(alias.props, '$.key')`) so that lookups use them.
+// is a named parameter. Equalities on the indexed keys are also written exactly as the expression
+// indexes are (`json_extract(alias.props, '$.key') = value`) so that lookups use them.
 import Foundation
 import GRDB
 import LitStore
@@ -110,7 +110,7 @@ final class SQLGenerator {
 
     static func propertyRead(_ propsSQL: String, _ key: String) -> String {
         let path = jsonPath(key)
-        return "cy_pv(json_extract(\(propsSQL), \(path)), json_type(\(propsSQL), \(path)))"
+        return "cy_pj(\(propsSQL) -> \(path))"
     }
 
     // MARK: - Query
@@ -167,10 +167,11 @@ final class SQLGenerator {
             for v in outerNames { pipe.kinds[v] = outer[v]!.kind }
             pipe.source = addCTE("SELECT " + outerNames.map { "\(outer[$0]!.sql) AS \(Self.column($0))" }.joined(separator: ", "))
         }
-        for clause in part.clauses {
+        for (index, clause) in part.clauses.enumerated() {
             switch clause {
             case let .match(optional, patterns, cond, _):
-                pipe = try compileMatch(patterns, where: cond, optional: optional, pipe)
+                let rowsAsSet = Self.consumedAsSet(part.clauses[(index + 1)...], existenceOnly: !outer.isEmpty)
+                pipe = try compileMatch(patterns, where: cond, optional: optional, pipe, rowsAsSet: rowsAsSet)
             case let .unwind(e, alias, _, _):
                 pipe = try compileUnwind(e, alias: alias, pipe)
             case let .with(projection, cond, _):
@@ -200,6 +201,38 @@ final class SQLGenerator {
         return (nil, [])
     }
 
+    /// Whether the rows of a MATCH reach the result only as a set: the clauses after it (`rest`)
+    /// are more MATCH or UNWIND clauses and then a projection that is DISTINCT or aggregates with
+    /// multiplicity-blind aggregates only (`count(DISTINCT …)`, `collect(DISTINCT …)`, `min`, `max`,
+    /// …), or, inside EXISTS { }, nothing at all. Duplicated input rows then change nothing.
+    static func consumedAsSet(_ rest: ArraySlice<Clause>, existenceOnly: Bool) -> Bool {
+        for clause in rest {
+            switch clause {
+            case .match, .unwind: continue
+            case .create: return false
+            case .with(let p, _, _), .ret(let p, _):
+                let items = p.items.map(\.expr) + p.orderBy.map(\.expr)
+                let binder = Binder()
+                guard items.allSatisfy(setBlindAggregates) else { return false }
+                return p.distinct || items.contains(where: binder.containsAggregate)
+            }
+        }
+        return existenceOnly
+    }
+
+    /// Whether every aggregate in `e` gives the same value for a multiset as for its set of rows.
+    static func setBlindAggregates(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .countStar: return false
+        case .call(let name, let distinct, let args):
+            let lower = name.lowercased()
+            if Binder.aggregates.contains(lower) && !distinct && lower != "min" && lower != "max" { return false }
+            return args.allSatisfy(setBlindAggregates)
+        case .exists, .pattern: return true
+        default: return Binder().children(e).allSatisfy(setBlindAggregates)
+        }
+    }
+
     func addCTE(_ body: String, materialized: Bool = false) -> String {
         let name = fresh("s")
         ctes.append("\(name) AS \(materialized ? "MATERIALIZED " : "")(\n  \(body)\n)")
@@ -214,10 +247,14 @@ final class SQLGenerator {
         var refs: [String: VarRef]
         var uniqueness: [(String, Bool)] = []   // (sql, isPath)
         var newVariables: [String] = []
+        /// Whether the pattern's rows are used only as a set (see `consumedAsSet`).
+        var rowsAsSet = false
+        /// Every relationship pattern of the MATCH (for relationship uniqueness).
+        var allRels: [RelPattern] = []
     }
 
-    func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline) throws -> Pipeline {
-        var ps = PatternSQL(refs: pipe.refs())
+    func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline, rowsAsSet: Bool) throws -> Pipeline {
+        var ps = PatternSQL(refs: pipe.refs(), rowsAsSet: rowsAsSet, allRels: patterns.flatMap(\.rels))
         for p in patterns { try addPattern(p, &ps, seedSource: pipe.source) }
         addUniqueness(&ps)
         if let cond {
@@ -241,7 +278,7 @@ final class SQLGenerator {
         let conds = ps.conditions.isEmpty ? ["1"] : ps.conditions
         if optional {
             let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)"
-                : ps.tables.count == 1 ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
+                : ps.tables.count == 1 && !ps.tables[0].contains(" JOIN ") ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
             from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
             out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
         } else {
@@ -349,7 +386,19 @@ final class SQLGenerator {
         if p.pathName != nil { throw QueryError.unsupported("named paths", at: p.range) }
         var nodeAliases: [String] = []
         var boundBefore: [Bool] = []
-        for node in p.nodes {
+        // The far ends of variable-length relationships: their candidates come from the traversal,
+        // so their labels are tested per row instead of driving the join from the label index.
+        var reachedByTraversal: Set<Int> = []
+        var seen = Set(ps.refs.keys)
+        let bound = p.nodes.map { node -> Bool in
+            guard let v = node.variable else { return false }
+            return !seen.insert(v).inserted
+        }
+        for (i, rel) in p.rels.enumerated() where rel.length != nil {
+            let fromRight = Self.traversesFromRight(p.nodes[i], p.nodes[i + 1], leftBound: bound[i], rightBound: bound[i + 1])
+            reachedByTraversal.insert(fromRight ? i : i + 1)
+        }
+        for (index, node) in p.nodes.enumerated() {
             if let v = node.variable, let ref = ps.refs[v] {
                 boundBefore.append(true)
                 if let alias = ref.nodeAlias {
@@ -375,6 +424,7 @@ final class SQLGenerator {
             if case .map(let entries)? = node.properties?.kind {
                 indexedProperty = entries.contains { Schema.indexedPropertyKeys.contains($0.0) }
             }
+            if reachedByTraversal.contains(index) { indexedProperty = true }
             if let first = node.labels.first, !indexedProperty {
                 let l = fresh("l")
                 ps.tables.append("node_label AS \(l)")
@@ -447,9 +497,8 @@ final class SQLGenerator {
         }
         let minHops = length.min ?? 1
         let maxHops = length.max ?? Self.unboundedDepth
-        // Traverse from the side that is bound or constrained.
+        let fromRight = Self.traversesFromRight(leftNode, rightNode, leftBound: leftBound, rightBound: rightBound)
         func constrained(_ n: NodePattern) -> Bool { !n.labels.isEmpty || n.properties != nil }
-        let fromRight = !leftBound && !constrained(leftNode) && (rightBound || constrained(rightNode))
         let (startAlias, startNode, startBound) = fromRight ? (right, rightNode, rightBound) : (left, leftNode, leftBound)
         var direction = rel.direction
         if fromRight { direction = direction == .outgoing ? .incoming : direction == .incoming ? .outgoing : .both }
@@ -480,22 +529,73 @@ final class SQLGenerator {
         case .both: join = "(e.src = v.node OR e.dst = v.node)"; next = "CASE WHEN e.src = v.node THEN e.dst ELSE e.src END"
         }
         let name = fresh("vl")
-        var step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
-        if direction == .both {
-            // Each undirected edge from both of its ends.
-            step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
+        let endAlias = fromRight ? left : right
+        if nodeLevelReachability(rel, minHops: minHops, ps) {
+            // Reachability over (start, node, depth), with UNION: the pairs joined by a walk of
+            // 0…maxHops edges, each node expanded once per depth. Cypher asks for trails (no
+            // relationship twice); the ends agree because a shortest walk is a trail. Let W be a
+            // walk from s to t of length L, minHops ≤ L ≤ maxHops, and W' a shortest walk from s
+            // to t among those of length ≥ minHops (minHops ≤ 1). Were some relationship e used
+            // twice in W', then, the pattern being directed, in the same direction both times:
+            // W' = A e B e C where B leads from e's end back to e's start. A e C is then a walk
+            // from s to t, shorter, and still of length ≥ 1 ≥ minHops (it contains e):
+            // a contradiction. So W' is a trail with minHops ≤ |W'| ≤ L ≤ maxHops, and every
+            // trail is a walk. (Undirected, W' = A e B e C with e crossed both ways shortens to
+            // A C, which may be empty when s = t; and for minHops ≥ 2 A e C may be too short.
+            // Those cases keep path enumeration.)
+            var step = "SELECT v.start, \(next), v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops)"
+            for c in edgeConds { step += " AND " + c }
+            ctes.append("\(name)(start, node, depth) AS (\n  SELECT id, id, 0 FROM node WHERE id IN (\(seed))\n  UNION\n  \(step)\n)")
+            let a = fresh("v")
+            addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
+            ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
+            return
         }
+        var step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
         for c in edgeConds { step += " AND " + c }
         ctes.append("\(name)(start, node, path, depth) AS (\n  SELECT id, id, ',', 0 FROM node WHERE id IN (\(seed))\n  UNION ALL\n  \(step)\n)")
         let a = fresh("v")
-        ps.tables.append("\(name) AS \(a)")
-        let endAlias = fromRight ? left : right
+        addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
         ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
         if let v = rel.variable {
             ps.refs[v] = VarRef(sql: "\(fromRight ? "cy_rlist_rev" : "cy_rlist")(\(a).path)", kind: .relationshipList)
             ps.newVariables.append(v)
         }
         ps.uniqueness.append(("\(a).path", true))
+    }
+
+    /// Whether a variable-length relationship can be matched by node reachability instead of path
+    /// enumeration: the rows are used only as a set, the relationship is unnamed and directed, its
+    /// length starts at 0 or 1, and relationship uniqueness cannot bind: every other relationship
+    /// of the MATCH has types, none of them among this one's (or there is no other).
+    func nodeLevelReachability(_ rel: RelPattern, minHops: Int, _ ps: PatternSQL) -> Bool {
+        guard ps.rowsAsSet, rel.variable == nil, rel.direction != .both, minHops <= 1 else { return false }
+        let types = Set(rel.types)
+        var others = 0
+        for r in ps.allRels {
+            if r.range == rel.range { continue }
+            others += 1
+            if types.isEmpty || r.types.isEmpty || !types.isDisjoint(with: r.types) { return false }
+        }
+        return others == ps.allRels.count - 1
+    }
+
+    /// Whether a variable-length relationship is traversed from its right end: the left end is
+    /// neither bound nor constrained and the right one is.
+    static func traversesFromRight(_ leftNode: NodePattern, _ rightNode: NodePattern, leftBound: Bool, rightBound: Bool) -> Bool {
+        func constrained(_ n: NodePattern) -> Bool { !n.labels.isEmpty || n.properties != nil }
+        return !leftBound && !constrained(leftNode) && (rightBound || constrained(rightNode))
+    }
+
+    /// Adds the table of a variable-length CTE right after its start node's table, as a CROSS
+    /// JOIN: SQLite then reaches the traversal from the start node instead of scanning the
+    /// traversal and filtering the (often single) start node against it.
+    func addTraversalTable(_ entry: String, start: String, _ ps: inout PatternSQL) {
+        if let i = ps.tables.firstIndex(of: "node AS \(start)") {
+            ps.tables[i] += " CROSS JOIN " + entry
+        } else {
+            ps.tables.append(entry)
+        }
     }
 
     func exprHasVariables(_ e: Expr?) -> Bool {
@@ -572,7 +672,11 @@ final class SQLGenerator {
         var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
         body += fromClause
         if aggregating {
-            let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map(\.sql)
+            // Group a node or relationship of the pattern by its id: the same groups, no value built.
+            let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map { item -> String in
+                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.nodeAlias ?? refs[v]?.relAlias { return "\(alias).id" }
+                return item.sql
+            }
             if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
         }
         var visible = outColumns.isEmpty ? ["1 AS _"] : outColumns
@@ -768,7 +872,7 @@ final class SQLGenerator {
             if let o = otherwise { sql += " ELSE \(try expr(o, refs))" }
             return sql + " END"
         case .pattern(let p):
-            var ps = PatternSQL(refs: refs)
+            var ps = PatternSQL(refs: refs, rowsAsSet: true, allRels: p.rels)
             try addPattern(p, &ps, seedSource: nil)
             addUniqueness(&ps)
             return existsSQL(ps)
@@ -805,6 +909,8 @@ final class SQLGenerator {
                     }
                 }
             }
+            ps.rowsAsSet = true
+            ps.allRels = pats.flatMap(\.rels)
             for p in pats { try addPattern(p, &ps, seedSource: nil) }
             addUniqueness(&ps)
             if let w = whereExpr { ps.conditions.append("cy_true(\(try expr(w, ps.refs)))") }
@@ -870,7 +976,12 @@ final class SQLGenerator {
             return "cy_nid(\(a[i]))"
         }
         switch name {
-        case "count": return "count(\(d)\(a[0]))"
+        case "count":
+            // A node or relationship of the pattern counts as its id (the same count, no value built).
+            if case .variable(let v) = args[0].kind, let alias = refs[v]?.nodeAlias ?? refs[v]?.relAlias {
+                return "count(\(d)\(alias).id)"
+            }
+            return "count(\(d)\(a[0]))"
         case "collect", "sum", "avg", "min", "max": return "cy_\(name)(\(d)\(a[0]))"
         case "coalesce": return a.count == 1 ? a[0] : "coalesce(\(a.joined(separator: ", ")))"
         case "id": return "coalesce(cy_nid(\(a[0])), cy_rid(\(a[0])))"

@@ -63,16 +63,36 @@ extension GraphWriter {
     /// The Paper node this record describes, if the graph has it: by arXiv id, then DOI, then BibTeX
     /// key, then fingerprint. A DOI or fingerprint match whose node has a different arXiv id is no match.
     public func resolve(_ record: WorkRecord) throws -> Int64? {
-        if let arxiv = record.arxiv, let node = try node(ident: "arxiv", arxiv.base) { return node }
+        // One indexed lookup for all four identifiers (an absent one binds NULL and matches nothing).
+        let lookup = try raw("""
+            SELECT kind, node FROM ident WHERE (kind = 'arxiv' AND value = ?) OR (kind = 'doi' AND value = ?)
+            OR (kind = 'bibkey' AND value = ?) OR (kind = 'fingerprint' AND value = ?)
+            """)
+        lookup.bind(record.arxiv?.base)
+        lookup.bind(record.doi)
+        lookup.bind(record.bibKey)
+        lookup.bind(fingerprint(record))
+        var found: (arxiv: Int64?, doi: Int64?, bibkey: Int64?, fingerprint: Int64?) = (nil, nil, nil, nil)
+        do {
+            defer { lookup.reset() }
+            while try lookup.step() {
+                let node = lookup.int64(1)
+                switch lookup.text(0) {
+                case "arxiv": found.arxiv = node
+                case "doi": found.doi = node
+                case "bibkey": found.bibkey = node
+                default: found.fingerprint = node
+                }
+            }
+        }
+        if let node = found.arxiv { return node }
         func compatible(_ node: Int64) throws -> Bool {
             guard let arxiv = record.arxiv else { return true }
             guard let other = try props(of: node)["arxiv"]?.stringValue else { return true }
             return other == arxiv.base
         }
-        if let doi = record.doi, let node = try node(ident: "doi", doi), try compatible(node) { return node }
-        if let key = record.bibKey, let node = try node(ident: "bibkey", key), try compatible(node) { return node }
-        if let fp = fingerprint(record), let node = try node(ident: "fingerprint", fp), try compatible(node) {
-            return node
+        for node in [found.doi, found.bibkey, found.fingerprint] {
+            if let node, try compatible(node) { return node }
         }
         return nil
     }
@@ -81,25 +101,27 @@ extension GraphWriter {
     /// made). Re-applying the same record changes nothing and reports `.unchanged`.
     @discardableResult
     public func upsert(_ record: WorkRecord, into node: Int64?, policy: MergePolicy = .automatic) throws -> UpsertResult {
-        let stated = Self.statedProps(record)
+        let statedPairs = Self.statedPairs(record)
         guard let node else {
-            var props = stated
+            var props = statedPairs
             if let v = record.arxiv?.version {
-                props["version"] = .int(v)
-                props["versions"] = .array([.int(v)])
+                props.append(("version", .int(v)))
+                props.append(("versions", .array([.int(v)])))
             }
             if let key = record.bibKey {
-                props["key"] = .string(key)
-                props["bibkeys"] = .array([.string(key)])
+                props.append(("key", .string(key)))
+                props.append(("bibkeys", .array([.string(key)])))
             }
-            let id = try createNode(label: "Paper", props: props)
+            let id = try createNode(label: "Paper", json: JSONValue.encodeObject(props))
             try addIdents(record, node: id)
             try addRelations(record, paper: id)
-            try indexText(node: id, title: stated["title"]?.stringValue, abstract: stated["abstract"]?.stringValue)
-            try addProvenance(node: id, line: record.line, fields: Self.provenanceFields(record, stated))
+            try indexText(node: id, title: nonEmpty(record.title), abstract: nonEmpty(record.abstract))
+            try addProvenance(node: id, line: record.line,
+                              json: JSONValue.encodeObject(Self.provenancePairs(record, statedPairs)))
             return UpsertResult(node: id, outcome: .created)
         }
 
+        let stated = Dictionary(statedPairs, uniquingKeysWith: { _, new in new })
         let old = try props(of: node)
         var props = old
         let storedVersion = old["version"]?.intValue
@@ -137,23 +159,30 @@ extension GraphWriter {
         }
         try addIdents(record, node: node)
         if try mergeRelations(record, paper: node, replace: replace) { changed = true }
-        try addProvenance(node: node, line: record.line, fields: Self.provenanceFields(record, stated))
+        try addProvenance(node: node, line: record.line,
+                          json: JSONValue.encodeObject(Self.provenancePairs(record, statedPairs)))
         return UpsertResult(node: node, outcome: changed ? .updated : .unchanged)
     }
 
-    /// The Paper properties a record states (without version lists and keys, which merge specially).
-    static func statedProps(_ r: WorkRecord) -> [String: JSONValue] {
-        var p: [String: JSONValue] = [:]
+    private func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// The Paper properties a record states (without version lists and keys, which merge specially),
+    /// as key–value pairs with distinct keys in no particular order.
+    static func statedPairs(_ r: WorkRecord) -> [(String, JSONValue)] {
+        var p: [(String, JSONValue)] = []
         p.reserveCapacity(16)
         func put(_ key: String, _ value: String?) {
-            if let value, !value.isEmpty { p[key] = .string(value) }
+            if let value, !value.isEmpty { p.append((key, .string(value))) }
         }
         put("arxiv", r.arxiv?.base)
         put("doi", r.doi)
         put("title", r.title)
         put("abstract", r.abstract)
-        if let y = r.year { p["year"] = .int(y) }
-        if let m = r.month { p["month"] = .int(m) }
+        if let y = r.year { p.append(("year", .int(y))) }
+        if let m = r.month { p.append(("month", .int(m))) }
         put("published", r.published)
         put("updated", r.updated)
         put("primary_category", r.primaryCategory)
@@ -161,7 +190,7 @@ extension GraphWriter {
         put("comment", r.comment)
         put("venue", r.venue)
         put("entry_type", r.entryType)
-        if !r.keywords.isEmpty { p["keywords"] = .array(r.keywords.map(JSONValue.string)) }
+        if !r.keywords.isEmpty { p.append(("keywords", .array(r.keywords.map(JSONValue.string)))) }
         return p
     }
 
@@ -171,17 +200,25 @@ extension GraphWriter {
 
     /// What this source stated, for `provenance.fields`: the stated properties plus version, authors,
     /// categories, links and extra fields.
-    static func provenanceFields(_ r: WorkRecord, _ stated: [String: JSONValue]) -> [String: JSONValue] {
-        var f = stated
+    static func provenancePairs(_ r: WorkRecord, _ stated: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        var f: [(String, JSONValue)] = []
+        f.reserveCapacity(stated.count + 5 + r.extra.count)
         for (key, value) in stated {
-            if case .string(let text) = value, text.utf8.count > provenanceTextLimit { f[key] = .bool(true) }
+            if case .string(let text) = value, text.utf8.count > provenanceTextLimit {
+                f.append((key, .bool(true)))
+            } else {
+                f.append((key, value))
+            }
         }
-        if let v = r.arxiv?.version { f["version"] = .int(v) }
-        if let key = r.bibKey { f["key"] = .string(key) }
-        if !r.authors.isEmpty { f["authors"] = .array(r.authors.map { .string($0.display) }) }
-        if !r.categories.isEmpty { f["categories"] = .array(r.categories.map(JSONValue.string)) }
-        if !r.links.isEmpty { f["links"] = .object(r.links.mapValues(JSONValue.string)) }
-        for (k, v) in r.extra where f[k] == nil { f[k] = .string(v) }
+        if let v = r.arxiv?.version { f.append(("version", .int(v))) }
+        if let key = r.bibKey { f.append(("key", .string(key))) }
+        if !r.authors.isEmpty { f.append(("authors", .array(r.authors.map { .string($0.display) }))) }
+        if !r.categories.isEmpty { f.append(("categories", .array(r.categories.map(JSONValue.string)))) }
+        if !r.links.isEmpty { f.append(("links", .object(r.links.mapValues(JSONValue.string)))) }
+        if !r.extra.isEmpty {
+            let named = f.count
+            for (k, v) in r.extra where !f[..<named].contains(where: { $0.0 == k }) { f.append((k, .string(v))) }
+        }
         return f
     }
 
@@ -197,17 +234,28 @@ extension GraphWriter {
     }
 
     private func addIdents(_ r: WorkRecord, node: Int64) throws {
-        if let arxiv = r.arxiv { try addIdent("arxiv", arxiv.base, node: node) }
-        if let doi = r.doi { try addIdent("doi", doi, node: node) }
-        if let key = r.bibKey { try addIdent("bibkey", key, node: node) }
-        if let fp = fingerprint(r) { try addIdent("fingerprint", fp, node: node) }
+        var idents: [(kind: String, value: String)] = []
+        if let arxiv = r.arxiv { idents.append(("arxiv", arxiv.base)) }
+        if let doi = r.doi { idents.append(("doi", doi)) }
+        if let key = r.bibKey { idents.append(("bibkey", key)) }
+        if let fp = fingerprint(r) { idents.append(("fingerprint", fp)) }
+        let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
+        for ident in idents {
+            insert.bind(ident.kind)
+            insert.bind(ident.value)
+            insert.bind(node)
+            try insert.execute()
+        }
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
     private func addRelations(_ r: WorkRecord, paper: Int64) throws {
-        try addAuthors(r, paper: paper)
-        try addCategories(r, paper: paper)
-        try addVenue(r, paper: paper)
+        var edges: [EdgeRow] = []
+        edges.reserveCapacity(r.authors.count + r.categories.count + 1)
+        try addAuthors(r, paper: paper, to: &edges)
+        try addCategories(r, paper: paper, to: &edges)
+        try addVenue(r, paper: paper, to: &edges)
+        try insertEdges(edges)
     }
 
     /// Brings the edges of an existing paper in line with the record; true when anything changed.
@@ -215,12 +263,13 @@ extension GraphWriter {
     /// where the paper has none.
     private func mergeRelations(_ r: WorkRecord, paper: Int64, replace: Bool) throws -> Bool {
         var changed = false
+        var edges: [EdgeRow] = []
         if !r.authors.isEmpty {
             let current = try authorList(paper)
             let wanted = r.authors.map(\.display)
             if current.isEmpty || (replace && current != wanted) {
                 try deleteEdges("AUTHORED_BY", from: paper)
-                try addAuthors(r, paper: paper)
+                try addAuthors(r, paper: paper, to: &edges)
                 changed = true
             }
         }
@@ -229,14 +278,15 @@ extension GraphWriter {
             let wanted = r.categories.map { ($0, $0 == r.primaryCategory) }
             if current.isEmpty || (replace && !current.elementsEqual(wanted, by: { $0 == $1 })) {
                 try deleteEdges("IN_CATEGORY", from: paper)
-                try addCategories(r, paper: paper)
+                try addCategories(r, paper: paper, to: &edges)
                 changed = true
             }
         }
         if r.venue != nil, try outDegree("PUBLISHED_IN", from: paper) == 0 {
-            try addVenue(r, paper: paper)
+            try addVenue(r, paper: paper, to: &edges)
             changed = true
         }
+        try insertEdges(edges)
         return changed
     }
 
@@ -254,7 +304,10 @@ extension GraphWriter {
             """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
     }
 
-    private func addAuthors(_ r: WorkRecord, paper: Int64) throws {
+    // The edge property objects below are written as `addEdge` writes them: the keys other than the
+    // evidence in sorted order, then `line`, `source`, `via`.
+
+    private func addAuthors(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
         for (i, person) in r.authors.enumerated() {
             let author = try intern(label: "Author", key: "name", value: person.display, props: {
                 var p: [String: JSONValue] = [:]
@@ -262,23 +315,37 @@ extension GraphWriter {
                 if !person.given.isEmpty { p["given"] = .string(person.given) }
                 return p
             }(), line: r.line)
-            var props: [String: JSONValue] = ["position": .int(i + 1)]
-            if !person.affiliations.isEmpty { props["affiliations"] = .array(person.affiliations.map(JSONValue.string)) }
-            try addEdge("AUTHORED_BY", from: paper, to: author, props: props, via: r.via, line: r.line)
+            var props: [UInt8] = [UInt8(ascii: "{")]
+            props.reserveCapacity(96 + quotedSource.utf8.count)
+            if !person.affiliations.isEmpty {
+                props.append(contentsOf: "\"affiliations\":".utf8)
+                JSONValue.array(person.affiliations.map(JSONValue.string)).encode(into: &props)
+                props.append(UInt8(ascii: ","))
+            }
+            props.append(contentsOf: "\"position\":".utf8)
+            props.append(contentsOf: String(i + 1).utf8)
+            props.append(UInt8(ascii: ","))
+            appendEvidence(via: r.via, line: r.line, to: &props)
+            edges.append(EdgeRow(type: "AUTHORED_BY", src: paper, dst: author, props: props))
         }
     }
 
-    private func addCategories(_ r: WorkRecord, paper: Int64) throws {
+    private func addCategories(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
         for category in r.categories {
             let node = try intern(label: "Category", key: "id", value: category, props: [:], line: r.line)
-            try addEdge("IN_CATEGORY", from: paper, to: node, props: ["primary": .bool(category == r.primaryCategory)],
-                        via: r.via, line: r.line)
+            var props: [UInt8] = []
+            props.reserveCapacity(80 + quotedSource.utf8.count)
+            props.append(contentsOf: (category == r.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
+            appendEvidence(via: r.via, line: r.line, to: &props)
+            edges.append(EdgeRow(type: "IN_CATEGORY", src: paper, dst: node, props: props))
         }
     }
 
-    private func addVenue(_ r: WorkRecord, paper: Int64) throws {
+    private func addVenue(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
         guard let venue = r.venue, !venue.isEmpty else { return }
         let node = try intern(label: "Venue", key: "name", value: venue, props: [:], line: r.line)
-        try addEdge("PUBLISHED_IN", from: paper, to: node, via: r.via, line: r.line)
+        var props: [UInt8] = [UInt8(ascii: "{")]
+        appendEvidence(via: r.via, line: r.line, to: &props)
+        edges.append(EdgeRow(type: "PUBLISHED_IN", src: paper, dst: node, props: props))
     }
 }

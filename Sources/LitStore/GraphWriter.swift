@@ -1,6 +1,7 @@
 // The store's write side: one GraphWriter per ingested file, inside one transaction. It keeps its
-// statements prepared, interns Author/Category/Venue nodes in memory, and records the file as a
-// Source node with provenance. If the session body throws, nothing of the file is stored.
+// statements prepared for the session (driven through SQLite's C API on the hot path), interns
+// Author/Category/Venue nodes in memory, gathers full-text rows into batches, and records the file
+// as a Source node with provenance. If the session body throws, nothing of the file is stored.
 import Foundation
 import GRDB
 import LitModel
@@ -90,6 +91,13 @@ public final class GraphWriter {
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
+    /// Statements prepared in this session, by SQL text.
+    var rawStatements: [String: RawStatement] = [:]
+    /// Full-text rows of new papers not yet in `paper_fts` (see `indexText`), their positions by
+    /// node, and their text size.
+    var pendingText: [(node: Int64, title: String, abstract: String)] = []
+    var pendingTextIndex: [Int64: Int] = [:]
+    var pendingTextBytes = 0
 
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
         self.db = db
@@ -116,6 +124,7 @@ public final class GraphWriter {
 
     /// Records the hash and time on the Source node; both stay as they were when the content is unchanged.
     func finish() throws {
+        try flushText()
         var props = try self.props(of: sourceNode)
         let oldHash = props["sha256"]?.stringValue
         var changed = false
@@ -134,44 +143,66 @@ public final class GraphWriter {
         if changed { try setProps(sourceNode, props) }
     }
 
-    // MARK: Generic graph writes
+    // MARK: Statements
 
-    /// Runs a cached statement with arguments bound without re-validation (the hot path of ingest).
+    /// The session's statement for `sql`, prepared on first use.
+    func raw(_ sql: String) throws -> RawStatement {
+        if let statement = rawStatements[sql] { return statement }
+        let statement = try RawStatement(db, sql: sql)
+        rawStatements[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement with GRDB's argument binding (for the less frequent writes).
     func run(_ sql: String, _ arguments: StatementArguments) throws {
         let statement = try db.cachedStatement(sql: sql)
         statement.setUncheckedArguments(arguments)
         try statement.execute()
     }
 
-    /// The first column of the first row of a cached query, as an id.
-    func fetchID(_ sql: String, _ arguments: StatementArguments) throws -> Int64? {
-        let statement = try db.cachedStatement(sql: sql)
-        statement.setUncheckedArguments(arguments)
-        return try Int64.fetchOne(statement)
-    }
+    // MARK: Generic graph writes
 
     /// Creates a node with one label and its properties; returns its id.
     @discardableResult
     public func createNode(label: String, props: [String: JSONValue]) throws -> Int64 {
-        try run("INSERT INTO node(props) VALUES (?)", [JSONValue.object(props).encoded])
+        var json: [UInt8] = []
+        JSONValue.object(props).encode(into: &json)
+        return try createNode(label: label, json: json)
+    }
+
+    /// Creates a node with one label from its property map's canonical JSON text.
+    func createNode(label: String, json: [UInt8]) throws -> Int64 {
+        let insert = try raw("INSERT INTO node(props) VALUES (?)")
+        insert.bind(utf8: json)
+        try insert.execute()
         let id = db.lastInsertedRowID
         try addLabel(label, to: id)
         return id
     }
 
     public func addLabel(_ label: String, to node: Int64) throws {
-        try run("INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)", [node, label])
+        let insert = try raw("INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)")
+        insert.bind(node)
+        insert.bind(label)
+        try insert.execute()
     }
 
     /// The property map of `node` (empty when the node does not exist).
     public func props(of node: Int64) throws -> [String: JSONValue] {
-        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT props FROM node WHERE id = ?"),
-                                             arguments: [node]) else { return [:] }
+        let select = try raw("SELECT props FROM node WHERE id = ?")
+        select.bind(node)
+        defer { select.reset() }
+        guard try select.step(), let text = select.text(0) else { return [:] }
         return JSONValue.parse(text)?.objectValue ?? [:]
     }
 
     public func setProps(_ node: Int64, _ props: [String: JSONValue]) throws {
-        try run("UPDATE node SET props = ? WHERE id = ?", [JSONValue.object(props).encoded, node])
+        var json: [UInt8] = []
+        JSONValue.object(props).encode(into: &json)
+        let update = try raw("UPDATE node SET props = ? WHERE id = ?")
+        update.bind(utf8: json)
+        update.bind(node)
+        try update.execute()
     }
 
     /// Adds a directed edge. `props` gets the evidence: `via`, `source` (this file) and `line` when given.
@@ -186,50 +217,115 @@ public final class GraphWriter {
             props[key]!.encode(into: &bytes)
             bytes.append(UInt8(ascii: ","))
         }
-        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        appendEvidence(via: via, line: line, to: &bytes)
+        let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
+        insert.bind(type)
+        insert.bind(src)
+        insert.bind(dst)
+        insert.bind(utf8: bytes)
+        try insert.execute()
+        return db.lastInsertedRowID
+    }
+
+    /// Ends an edge's property object: `"line":N,"source":"…","via":"…"}` after the sorted other keys.
+    func appendEvidence(via: String, line: Int?, to bytes: inout [UInt8]) {
+        if let line {
+            bytes.append(contentsOf: "\"line\":".utf8)
+            bytes.append(contentsOf: String(line).utf8)
+            bytes.append(UInt8(ascii: ","))
+        }
         bytes.append(contentsOf: "\"source\":".utf8)
         bytes.append(contentsOf: quotedSource.utf8)
         bytes.append(contentsOf: ",\"via\":".utf8)
         JSONValue.appendQuoted(via, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
-        let text = String(decoding: bytes, as: UTF8.self)
-        try run("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)", [type, src, dst, text])
-        return db.lastInsertedRowID
+    }
+
+    /// An edge waiting for `insertEdges`: its property object as JSON text.
+    struct EdgeRow {
+        var type: String
+        var src: Int64
+        var dst: Int64
+        var props: [UInt8]
+    }
+
+    /// Inserts edges in order (ids ascending as listed). One row per statement: a multi-row INSERT
+    /// opens a statement savepoint, which makes the full-text index flush its pending terms.
+    func insertEdges(_ rows: [EdgeRow]) throws {
+        let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
+        for row in rows {
+            insert.bind(row.type)
+            insert.bind(row.src)
+            insert.bind(row.dst)
+            insert.bind(utf8: row.props)
+            try insert.execute()
+        }
     }
 
     /// Whether an edge of `type` from `src` to `dst` exists.
     public func edgeExists(_ type: String, from src: Int64, to dst: Int64) throws -> Bool {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1"),
-                           arguments: [src, type, dst]) != nil
+        let select = try raw("SELECT 1 FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1")
+        select.bind(src)
+        select.bind(type)
+        select.bind(dst)
+        defer { select.reset() }
+        return try select.step()
     }
 
     /// Number of edges of `type` leaving `src`.
     public func outDegree(_ type: String, from src: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM edge WHERE src = ? AND type = ?"),
-                         arguments: [src, type]) ?? 0
+        let select = try raw("SELECT count(*) FROM edge WHERE src = ? AND type = ?")
+        select.bind(src)
+        select.bind(type)
+        defer { select.reset() }
+        return try select.step() ? Int(select.int64(0)) : 0
     }
 
     /// Deletes the edges of `type` leaving `src`.
     public func deleteEdges(_ type: String, from src: Int64) throws {
-        try run("DELETE FROM edge WHERE src = ? AND type = ?", [src, type])
+        let delete = try raw("DELETE FROM edge WHERE src = ? AND type = ?")
+        delete.bind(src)
+        delete.bind(type)
+        try delete.execute()
     }
 
     /// The node an identifier names, if any.
     public func node(ident kind: String, _ value: String) throws -> Int64? {
-        try fetchID("SELECT node FROM ident WHERE kind = ? AND value = ?", [kind, value])
+        let select = try raw("SELECT node FROM ident WHERE kind = ? AND value = ?")
+        select.bind(kind)
+        select.bind(value)
+        defer { select.reset() }
+        return try select.step() ? select.int64(0) : nil
     }
 
     /// Records `kind:value` → `node` unless the identifier already names a node; returns the node it names.
     @discardableResult
     public func addIdent(_ kind: String, _ value: String, node: Int64) throws -> Int64 {
-        try run("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)", [kind, value, node])
+        let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
+        insert.bind(kind)
+        insert.bind(value)
+        insert.bind(node)
+        try insert.execute()
         if db.changesCount > 0 { return node }
         return try self.node(ident: kind, value) ?? node
     }
 
+
     /// Records that this file stated `fields` of `node` at `line`.
     public func addProvenance(node: Int64, line: Int?, fields: [String: JSONValue]) throws {
-        try run("INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)", [node, sourceNode, line, JSONValue.object(fields).encoded])
+        var json: [UInt8] = []
+        JSONValue.object(fields).encode(into: &json)
+        try addProvenance(node: node, line: line, json: json)
+    }
+
+    /// Records provenance from the fields' canonical JSON text.
+    func addProvenance(node: Int64, line: Int?, json: [UInt8]) throws {
+        let insert = try raw("INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)")
+        insert.bind(node)
+        insert.bind(sourceNode)
+        insert.bind(line)
+        insert.bind(utf8: json)
+        try insert.execute()
     }
 
     // MARK: Interning
@@ -257,7 +353,11 @@ public final class GraphWriter {
         p[key] = .string(value)
         let id = try createNode(label: label, props: p)
         newInterned[label, default: [:]][value] = id
-        try run("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')", [id, sourceNode, line])
+        let insert = try raw("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
+        insert.bind(id)
+        insert.bind(sourceNode)
+        insert.bind(line)
+        try insert.execute()
         return id
     }
 
@@ -281,12 +381,56 @@ public final class GraphWriter {
 
     /// Puts `node`'s title and abstract into `paper_fts` (rowid = node id). `replacing` gives the
     /// values indexed before, which the contentless index needs to remove them.
+    ///
+    /// New rows are gathered and inserted together (at the latest when the session ends): FTS5
+    /// writes its pending terms out as a new segment whenever a statement opens a savepoint, and
+    /// a segment per paper would make the index merge all the time. The index ends up the same.
     public func indexText(node: Int64, title: String?, abstract: String?,
                           replacing old: (title: String?, abstract: String?)? = nil) throws {
-        if let old {
-            try run("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)",
-                    [node, old.title ?? "", old.abstract ?? ""])
+        if let waiting = pendingTextIndex[node] {
+            // Not indexed yet: the waiting row takes the new values.
+            pendingText[waiting] = (node, title ?? "", abstract ?? "")
+            return
         }
-        try run("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", [node, title ?? "", abstract ?? ""])
+        guard let old else {
+            pendingTextIndex[node] = pendingText.count
+            pendingText.append((node, title ?? "", abstract ?? ""))
+            pendingTextBytes += (title?.utf8.count ?? 0) + (abstract?.utf8.count ?? 0)
+            if pendingText.count >= 1_000 || pendingTextBytes >= 1 << 21 { try flushText() }
+            return
+        }
+        // A paper made as a stub (a citation target) has no row to remove; a 'delete' of a row that
+        // was never indexed would throw the index's totals off (or be reported as corruption).
+        let indexed = try raw("SELECT 1 FROM paper_fts_docsize WHERE id = ?")
+        indexed.bind(node)
+        let hasRow = try indexed.step()
+        indexed.reset()
+        if hasRow {
+            let delete = try raw("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)")
+            delete.bind(node)
+            delete.bind(old.title ?? "")
+            delete.bind(old.abstract ?? "")
+            try delete.execute()
+        }
+        let insert = try raw("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
+        insert.bind(node)
+        insert.bind(title ?? "")
+        insert.bind(abstract ?? "")
+        try insert.execute()
+    }
+
+    /// Inserts the gathered full-text rows.
+    func flushText() throws {
+        guard !pendingText.isEmpty else { return }
+        let insert = try raw("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
+        for row in pendingText {
+            insert.bind(row.node)
+            insert.bind(row.title)
+            insert.bind(row.abstract)
+            try insert.execute()
+        }
+        pendingText.removeAll(keepingCapacity: true)
+        pendingTextIndex.removeAll(keepingCapacity: true)
+        pendingTextBytes = 0
     }
 }

@@ -46,4 +46,25 @@ struct QueryPlanTests {
         let fixed = try QueryEngine.compile("MATCH (p:Paper {arxiv: $id})-[:CITES]->(q) RETURN q.arxiv", parameters: ["id": .string("2401.10200")])
         #expect(try QueryEngine.queryPlan(fixed, on: s.store).contains { $0.contains("edge_out") })
     }
+
+    @Test func groupByMethodAndCategorySeeksTheEdgeIndexes() throws {
+        let s = try Self.citationGraph()
+        try s.run("UNWIND range(1, 5) AS i CREATE (:Method {id: 'm' + toString(i)}), (:Category {id: 'cs.C' + toString(i)})")
+        try s.run("""
+            MATCH (p:Paper), (m:Method {id: 'm' + toString(toInteger(substring(p.arxiv, 7)) % 5 + 1)}),
+                  (c:Category {id: 'cs.C' + toString(toInteger(substring(p.arxiv, 7)) % 3 + 1)})
+            CREATE (p)-[:USES_METHOD]->(m), (p)-[:IN_CATEGORY]->(c)
+            """)
+        try s.store.write { db in try db.execute(sql: "ANALYZE") }
+        let query = """
+            MATCH (p:Paper)-[:USES_METHOD]->(m:Method), (p)-[:IN_CATEGORY]->(c:Category)
+            RETURN m.id AS method, c.id AS category, count(DISTINCT p) AS papers ORDER BY method, category
+            """
+        let plan = try QueryEngine.queryPlan(try QueryEngine.compile(query), on: s.store)
+        #expect(plan.contains { $0.contains("edge_out") || $0.contains("edge_in") }, "plan: \(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN e") || $0.hasPrefix("SCAN n") }, "plan: \(plan)")
+        let rows = try s.rows(query)
+        #expect(rows.count == 15)
+        #expect(rows.first == "'m1' | 'cs.C1' | 26")
+    }
 }

@@ -82,6 +82,17 @@ struct QueryCommandTests {
     }
 
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
+    func arxivIdParameterUnquotedIsAString() throws {
+        let db = try Self.graph()
+        let q = "MATCH (p:Paper {arxiv: $id}) RETURN p.key AS key, $n AS n, $x AS x"
+        for id in ["2502.17516", "\"2502.17516\""] {
+            let r = try Self.litgraph(["query", "--db", db, "--format", "tsv", "--param", "id=\(id)", "--param", "n=2", "--param", "x=0.5", q])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out == "key\tn\tx\nlin2025survey\t2\t0.5\n", "--param id=\(id)")
+        }
+    }
+
+    @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func tckErrorsAndUnsupportedExitCodes() throws {
         let db = try Self.graph()
         let bad = try Self.litgraph(["query", "--db", db, "--format", "tck"], stdin: "RETURN 1 OR true")

@@ -97,7 +97,7 @@ func benchmarkGraph() throws -> (GraphStore, [String])? {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration.metrics = [.wallClock, .peakMemoryResident]
+    Benchmark.defaultConfiguration.metrics = [.wallClock, .cpuTotal, .peakMemoryResident]
     Benchmark.defaultConfiguration.timeUnits = .microseconds
 
     guard let (store, arxivs) = try? benchmarkGraph(), !arxivs.isEmpty else {

@@ -1,22 +1,21 @@
 WITH RECURSIVE
-vl13(start, node, path, depth) AS (
-  SELECT id, id, ',', 0 FROM node WHERE id IN (SELECT n8.id FROM node AS n8 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n8.id AND label = :p9) AND json_extract(n8.props, '$.arxiv') = :p10 AND cy_eqt(cy_pv(json_extract(n8.props, '$.arxiv'), json_type(n8.props, '$.arxiv')), :p11))
-  UNION ALL
-  SELECT v.start, e.src, v.path || e.id || ',', v.depth + 1 FROM vl13 AS v JOIN edge AS e ON e.dst = v.node WHERE v.depth < 3 AND instr(v.path, ',' || e.id || ',') = 0 AND e.type = :p12
+vl12(start, node, depth) AS (
+  SELECT id, id, 0 FROM node WHERE id IN (SELECT n7.id FROM node AS n7 WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n7.id AND label = :p8) AND json_extract(n7.props, '$.arxiv') = :p9 AND cy_eqt(cy_pj(n7.props -> '$.arxiv'), :p10))
+  UNION
+  SELECT v.start, e.src, v.depth + 1 FROM vl12 AS v JOIN edge AS e ON e.dst = v.node WHERE v.depth < 3 AND e.type = :p11
 )
-SELECT count(DISTINCT cy_node(n5.id)) AS c0
-  FROM node AS n1, node_label AS l6, node AS n5, vl13 AS v14
+SELECT count(DISTINCT n5.id) AS c0
+  FROM node AS n1 CROSS JOIN vl12 AS v13, node AS n5
   WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n1.id AND label = :p2)
     AND json_extract(n1.props, '$.arxiv') = :p3
-    AND cy_eqt(cy_pv(json_extract(n1.props, '$.arxiv'), json_type(n1.props, '$.arxiv')), :p4)
-    AND l6.label = :p7
-    AND n5.id = l6.node
-    AND v14.start = n1.id AND v14.node = n5.id AND v14.depth >= 1;
+    AND cy_eqt(cy_pj(n1.props -> '$.arxiv'), :p4)
+    AND EXISTS (SELECT 1 FROM node_label WHERE node = n5.id AND label = :p6)
+    AND v13.start = n1.id AND v13.node = n5.id AND v13.depth >= 1;
 -- :p2 = 'Paper'
 -- :p3 = '2502.17516'
 -- :p4 = '2502.17516'
--- :p7 = 'Paper'
--- :p9 = 'Paper'
+-- :p6 = 'Paper'
+-- :p8 = 'Paper'
+-- :p9 = '2502.17516'
 -- :p10 = '2502.17516'
--- :p11 = '2502.17516'
--- :p12 = 'CITES'
+-- :p11 = 'CITES'

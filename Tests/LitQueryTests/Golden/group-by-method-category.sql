@@ -1,4 +1,4 @@
-SELECT cy_pv(json_extract(n4.props, '$.id'), json_type(n4.props, '$.id')) AS c0, cy_pv(json_extract(n9.props, '$.id'), json_type(n9.props, '$.id')) AS c1, count(DISTINCT cy_node(n1.id)) AS c2
+SELECT cy_pj(n4.props -> '$.id') AS c0, cy_pj(n9.props -> '$.id') AS c1, count(DISTINCT n1.id) AS c2
   FROM node_label AS l2, node AS n1, node_label AS l5, node AS n4, edge AS e7, node_label AS l10, node AS n9, edge AS e12
   WHERE l2.label = :p3
     AND n1.id = l2.node
@@ -11,7 +11,7 @@ SELECT cy_pv(json_extract(n4.props, '$.id'), json_type(n4.props, '$.id')) AS c0,
     AND e12.type = :p13
     AND e12.src = n1.id AND e12.dst = n9.id
     AND e7.id <> e12.id
-  GROUP BY cy_pv(json_extract(n4.props, '$.id'), json_type(n4.props, '$.id')), cy_pv(json_extract(n9.props, '$.id'), json_type(n9.props, '$.id'));
+  GROUP BY cy_pj(n4.props -> '$.id'), cy_pj(n9.props -> '$.id');
 -- :p3 = 'Paper'
 -- :p6 = 'Method'
 -- :p8 = 'USES_METHOD'

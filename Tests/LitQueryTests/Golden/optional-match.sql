@@ -12,9 +12,9 @@ s12 AS (
     AND n6.id = l7.node
     AND e9.type = :p10
     AND e9.src = n5.id AND e9.dst = n6.id
-    AND cy_true(cy_starts(cy_pv(json_extract(n6.props, '$.id'), json_type(n6.props, '$.id')), :p11))
+    AND cy_true(cy_starts(cy_pj(n6.props -> '$.id'), :p11))
 )
-SELECT (SELECT cy_pv(json_extract(props, '$.key'), json_type(props, '$.key')) FROM node WHERE id = cy_nid(s12."v_p")) AS c0, (SELECT cy_pv(json_extract(props, '$.id'), json_type(props, '$.id')) FROM node WHERE id = cy_nid(s12."v_c")) AS c1
+SELECT (SELECT cy_pj(props -> '$.key') FROM node WHERE id = cy_nid(s12."v_p")) AS c0, (SELECT cy_pj(props -> '$.id') FROM node WHERE id = cy_nid(s12."v_c")) AS c1
   FROM s12;
 -- :p3 = 'Paper'
 -- :p8 = 'ModelClass'

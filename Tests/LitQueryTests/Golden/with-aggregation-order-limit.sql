@@ -8,11 +8,11 @@ s11 AS MATERIALIZED (
     AND n4.id = l5.node
     AND e7.type = :p8
     AND e7.src = n1.id AND e7.dst = n4.id
-  GROUP BY cy_node(n4.id))
+  GROUP BY n4.id)
   ORDER BY cy_sortkey(_o0) DESC
   LIMIT cy_count_value(:p10)
 )
-SELECT (SELECT cy_pv(json_extract(props, '$.name'), json_type(props, '$.name')) FROM node WHERE id = cy_nid(s11."v_a")) AS c0, s11."v_papers" AS c1
+SELECT (SELECT cy_pj(props -> '$.name') FROM node WHERE id = cy_nid(s11."v_a")) AS c0, s11."v_papers" AS c1
   FROM s11;
 -- :p3 = 'Paper'
 -- :p6 = 'Author'

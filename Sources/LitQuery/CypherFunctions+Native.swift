@@ -1,0 +1,203 @@
+// Stage 5 support: the SQL functions every generated query calls on every row (property reads,
+// node and relationship values, boolean tests, equality), registered through SQLite's C API so
+// that the common cases (an integer, a string, a tagged node id) cost no Swift allocation; the
+// rare cases fall back to the CypherValue semantics of CypherFunctions. Also the registration of
+// the other scalar functions, which converts SQLite values straight to CypherValue. The only file
+// of LitQuery that imports SQLite's C interface.
+import Foundation
+import GRDB
+internal import GRDBSQLite
+
+enum NativeFunctions {
+    typealias Context = OpaquePointer
+    typealias Arguments = UnsafeMutablePointer<OpaquePointer?>
+
+    static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    static let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC
+
+    /// Registers a C function on the connection of `db`.
+    static func register(_ db: Database, _ name: String, _ argc: Int32,
+                         _ body: @convention(c) (Context?, Int32, Arguments?) -> Void) {
+        sqlite3_create_function_v2(db.sqliteConnection, name, argc, flags, nil, body, nil, nil, nil)
+    }
+
+    /// A Swift closure over CypherValues, boxed as the function's user data.
+    final class Box {
+        let body: CypherFunctions.Fn
+        init(_ body: @escaping CypherFunctions.Fn) { self.body = body }
+    }
+
+    /// Registers `body` as `name`: arguments decoded to CypherValue, the result encoded back, a
+    /// thrown error reported as the function's error (its text is parsed back by the executor).
+    static func register(_ db: Database, _ name: String, _ argc: Int?, _ body: @escaping CypherFunctions.Fn) {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        sqlite3_create_function_v2(db.sqliteConnection, name, Int32(argc ?? -1), flags, box, { ctx, argc, argv in
+            let box = Unmanaged<Box>.fromOpaque(sqlite3_user_data(ctx)!).takeUnretainedValue()
+            var args: [CypherValue] = []
+            args.reserveCapacity(Int(argc))
+            for i in 0..<Int(argc) { args.append(NativeFunctions.value(argv![i])) }
+            do {
+                NativeFunctions.setResult(ctx, try box.body(args))
+            } catch {
+                sqlite3_result_error(ctx, "\(error)", -1)
+            }
+        }, nil, nil, { p in Unmanaged<Box>.fromOpaque(p!).release() })
+    }
+
+    /// A function argument as a CypherValue.
+    static func value(_ v: OpaquePointer?) -> CypherValue {
+        switch sqlite3_value_type(v) {
+        case SQLITE_INTEGER: return .int(sqlite3_value_int64(v))
+        case SQLITE_FLOAT: return .float(sqlite3_value_double(v))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_value_bytes(v))
+            guard let p = sqlite3_value_text(v) else { return .string("") }
+            return .string(String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_value_bytes(v))
+            guard count > 0, let p = sqlite3_value_blob(v) else { return .null }
+            var reader = ByteReader(bytes: Array(UnsafeRawBufferPointer(start: p, count: count)))
+            return reader.value() ?? .null
+        default: return .null
+        }
+    }
+
+    static func setResult(_ ctx: Context?, _ value: CypherValue) {
+        switch value.databaseValue.storage {
+        case .null: sqlite3_result_null(ctx)
+        case .int64(let i): sqlite3_result_int64(ctx, i)
+        case .double(let d): sqlite3_result_double(ctx, d)
+        case .string(let s): sqlite3_result_text(ctx, s, -1, transient)
+        case .blob(let data):
+            data.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), transient) }
+        }
+    }
+
+    static func fail(_ ctx: Context?, _ failure: RuntimeFailure) {
+        sqlite3_result_error(ctx, failure.description, -1)
+    }
+
+    /// A tag byte and a big-endian 64-bit id: a node or relationship value.
+    static func setEntity(_ ctx: Context?, _ tag: Tag, _ id: Int64) {
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (tag.rawValue, 0, 0, 0, 0, 0, 0, 0, 0)
+        let u = UInt64(bitPattern: id)
+        withUnsafeMutableBytes(of: &bytes) { b in
+            for i in 0..<8 { b[1 + i] = UInt8(truncatingIfNeeded: u >> UInt64(56 - 8 * i)) }
+            sqlite3_result_blob(ctx, b.baseAddress, 9, transient)
+        }
+    }
+
+    /// The id of a node (tag 4) or relationship (tag 5) value, else nil.
+    static func entityID(_ v: OpaquePointer?, _ tag: Tag) -> Int64? {
+        guard sqlite3_value_type(v) == SQLITE_BLOB, sqlite3_value_bytes(v) == 9,
+              let p = sqlite3_value_blob(v)?.assumingMemoryBound(to: UInt8.self), p[0] == tag.rawValue else { return nil }
+        var u: UInt64 = 0
+        for i in 1...8 { u = u << 8 | UInt64(p[i]) }
+        return Int64(bitPattern: u)
+    }
+
+    static func setBool(_ ctx: Context?, _ b: Bool) {
+        var bytes: (UInt8, UInt8) = (Tag.bool.rawValue, b ? 1 : 0)
+        withUnsafeBytes(of: &bytes) { sqlite3_result_blob(ctx, $0.baseAddress, 2, transient) }
+    }
+
+    /// A boolean value: nil for anything else.
+    static func boolValue(_ v: OpaquePointer?) -> Bool? {
+        guard sqlite3_value_type(v) == SQLITE_BLOB, sqlite3_value_bytes(v) == 2,
+              let p = sqlite3_value_blob(v)?.assumingMemoryBound(to: UInt8.self), p[0] == Tag.bool.rawValue else { return nil }
+        return p[1] != 0
+    }
+
+    /// Cypher equality when it can be decided without decoding: integers, and strings equal byte
+    /// for byte or both ASCII (Swift compares other strings by canonical equivalence). nil: decode.
+    static func quickEquals(_ a: OpaquePointer?, _ b: OpaquePointer?) -> Bool?? {
+        let ta = sqlite3_value_type(a), tb = sqlite3_value_type(b)
+        if ta == SQLITE_NULL || tb == SQLITE_NULL { return .some(nil) }
+        if ta == SQLITE_INTEGER && tb == SQLITE_INTEGER { return .some(sqlite3_value_int64(a) == sqlite3_value_int64(b)) }
+        if ta == SQLITE_TEXT && tb == SQLITE_TEXT {
+            let pa = sqlite3_value_text(a), na = Int(sqlite3_value_bytes(a))
+            let pb = sqlite3_value_text(b), nb = Int(sqlite3_value_bytes(b))
+            guard let pa, let pb else { return nil }
+            if na == nb && memcmp(pa, pb, na) == 0 { return .some(true) }
+            let ascii = { (p: UnsafePointer<UInt8>, n: Int) in (0..<n).allSatisfy { p[$0] < 0x80 } }
+            if ascii(pa, na) && ascii(pb, nb) { return .some(false) }
+            return nil
+        }
+        if (ta == SQLITE_TEXT) != (tb == SQLITE_TEXT) && ta != SQLITE_BLOB && tb != SQLITE_BLOB { return .some(false) }
+        return nil
+    }
+
+    static func registerHotFunctions(_ db: Database) {
+        // A property read: the JSON text of one value (`props -> '$.key'`) as a Cypher value.
+        // Strings without escapes and small integers are decoded here; the rest by JSONReader.
+        register(db, "cy_pj", 1) { ctx, _, argv in
+            let n = Int(sqlite3_value_bytes(argv![0]))
+            guard sqlite3_value_type(argv![0]) != SQLITE_NULL, n > 0, let p = sqlite3_value_text(argv![0]) else {
+                return sqlite3_result_null(ctx)
+            }
+            switch p[0] {
+            case UInt8(ascii: "\""):
+                if n >= 2, !(1..<(n - 1)).contains(where: { p[$0] == UInt8(ascii: "\\") }) {
+                    return sqlite3_result_text(ctx, UnsafeRawPointer(p + 1).assumingMemoryBound(to: CChar.self), Int32(n - 2), NativeFunctions.transient)
+                }
+            case UInt8(ascii: "t"): return NativeFunctions.setBool(ctx, true)
+            case UInt8(ascii: "f"): return NativeFunctions.setBool(ctx, false)
+            case UInt8(ascii: "n"): return sqlite3_result_null(ctx)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // Up to 18 digits cannot overflow.
+                let negative = p[0] == UInt8(ascii: "-")
+                let digits = (negative ? 1 : 0)..<n
+                if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ p[$0] >= 48 && p[$0] <= 57 }) {
+                    var v: Int64 = 0
+                    for i in digits { v = v * 10 + Int64(p[i] - 48) }
+                    return sqlite3_result_int64(ctx, negative ? -v : v)
+                }
+            default: break
+            }
+            NativeFunctions.setResult(ctx, CypherValue.parseJSON(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)))
+        }
+        register(db, "cy_node", 1) { ctx, _, argv in
+            guard sqlite3_value_type(argv![0]) == SQLITE_INTEGER else { return sqlite3_result_null(ctx) }
+            NativeFunctions.setEntity(ctx, .node, sqlite3_value_int64(argv![0]))
+        }
+        register(db, "cy_rel", 1) { ctx, _, argv in
+            guard sqlite3_value_type(argv![0]) == SQLITE_INTEGER else { return sqlite3_result_null(ctx) }
+            NativeFunctions.setEntity(ctx, .relationship, sqlite3_value_int64(argv![0]))
+        }
+        register(db, "cy_nid", 1) { ctx, _, argv in
+            if let id = NativeFunctions.entityID(argv![0], .node) { sqlite3_result_int64(ctx, id) } else { sqlite3_result_null(ctx) }
+        }
+        register(db, "cy_rid", 1) { ctx, _, argv in
+            if let id = NativeFunctions.entityID(argv![0], .relationship) { sqlite3_result_int64(ctx, id) } else { sqlite3_result_null(ctx) }
+        }
+        // SQLite's 0/1 (or NULL) as a Cypher boolean.
+        register(db, "cy_bool", 1) { ctx, _, argv in
+            switch sqlite3_value_type(argv![0]) {
+            case SQLITE_NULL: sqlite3_result_null(ctx)
+            case SQLITE_INTEGER: NativeFunctions.setBool(ctx, sqlite3_value_int64(argv![0]) != 0)
+            case SQLITE_FLOAT:
+                if let i = Int64(exactly: sqlite3_value_double(argv![0])) { NativeFunctions.setBool(ctx, i != 0) } else { sqlite3_result_null(ctx) }
+            default: sqlite3_result_null(ctx)
+            }
+        }
+        // A WHERE condition: 1 only for true; null is 0; anything else is a type error.
+        register(db, "cy_true", 1) { ctx, _, argv in
+            if sqlite3_value_type(argv![0]) == SQLITE_NULL { return sqlite3_result_int64(ctx, 0) }
+            if let b = NativeFunctions.boolValue(argv![0]) { return sqlite3_result_int64(ctx, b ? 1 : 0) }
+            NativeFunctions.fail(ctx, .type("expected a boolean, got \(NativeFunctions.value(argv![0]).typeName)"))
+        }
+        register(db, "cy_eq", 2) { ctx, _, argv in
+            let result = NativeFunctions.quickEquals(argv![0], argv![1]) ?? CypherValue.equals(NativeFunctions.value(argv![0]), NativeFunctions.value(argv![1]))
+            if let result { NativeFunctions.setBool(ctx, result) } else { sqlite3_result_null(ctx) }
+        }
+        register(db, "cy_neq", 2) { ctx, _, argv in
+            let result = NativeFunctions.quickEquals(argv![0], argv![1]) ?? CypherValue.equals(NativeFunctions.value(argv![0]), NativeFunctions.value(argv![1]))
+            if let result { NativeFunctions.setBool(ctx, !result) } else { sqlite3_result_null(ctx) }
+        }
+        // An equality usable as a join condition: 1 only when Cypher says true.
+        register(db, "cy_eqt", 2) { ctx, _, argv in
+            let result = NativeFunctions.quickEquals(argv![0], argv![1]) ?? CypherValue.equals(NativeFunctions.value(argv![0]), NativeFunctions.value(argv![1]))
+            sqlite3_result_int64(ctx, result == true ? 1 : 0)
+        }
+    }
+}

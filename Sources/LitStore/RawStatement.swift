@@ -1,0 +1,102 @@
+// The ingest's hot path to SQLite: a statement prepared once per write session through GRDB and then
+// bound, stepped and reset through SQLite's C API, with no per-call allocation. Every value is still
+// a bound argument; errors carry SQLite's message and the statement's SQL as GRDB's do.
+import Foundation
+import GRDB
+internal import GRDBSQLite
+
+/// A prepared statement driven by position: bind the arguments in order, then `execute` or `step`.
+///
+///     let insert = try RawStatement(db, sql: "INSERT INTO node(props) VALUES (?)")
+///     insert.bind(text: json); try insert.execute()
+final class RawStatement {
+    /// GRDB's statement owns the SQLite handle and finalizes it.
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let db: Database
+    private var position: Int32 = 1
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+        self.db = db
+    }
+
+    /// SQLite copies bound text before `bind` returns.
+    private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+
+    func bind(_ value: Int64) {
+        sqlite3_bind_int64(handle, position, value)
+        position += 1
+    }
+
+    func bind(_ value: Int?) {
+        if let value { sqlite3_bind_int64(handle, position, Int64(value)) } else { sqlite3_bind_null(handle, position) }
+        position += 1
+    }
+
+    func bind(_ value: String?) {
+        guard var value else {
+            sqlite3_bind_null(handle, position)
+            position += 1
+            return
+        }
+        value.withUTF8 { bind(utf8: $0) }
+    }
+
+    /// Binds UTF-8 bytes as text.
+    func bind(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                              Int32(bytes.count), Self.transient)
+        } else {
+            // A nil pointer would bind NULL: the empty string needs a real one.
+            sqlite3_bind_text(handle, position, "", 0, Self.transient)
+        }
+        position += 1
+    }
+
+    func bind(utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { bind(utf8: $0) }
+    }
+
+    /// Runs the statement to completion and resets it.
+    func execute() throws {
+        defer { reset() }
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    /// Advances to the next row: true when there is one. Call `reset` when done reading.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        let failure = error(code)
+        reset()
+        throw failure
+    }
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    /// The column as text; nil for NULL.
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// Makes the statement ready for new arguments (and releases what a query held).
+    func reset() {
+        sqlite3_reset(handle)
+        position = 1
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = sqlite3_errmsg(db.sqliteConnection).map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+}
