@@ -2,63 +2,54 @@
 // (a paper counts in a cell when it is linked to the method or one of its specialisations and to the
 // class or one of its specialisations), the thin cells ranked as transfer opportunities, the
 // taxonomy's gaps with the papers addressing them, and papers per cell per year. Values only; the
-// counts come from the saved queries in Queries/ (already aggregated: no per-paper rows for the
-// matrix), the text from `GapReportWriter`.
+// rows come from the saved queries in Queries/ (or the store), the text from `GapReportWriter`.
 import Foundation
 import LitStore
 
-/// Papers of one cell of the matrix in one year, as the gap-matrix query counts them.
-public struct GapCellCount: Sendable, Equatable {
-    public var method: String
-    public var modelClass: String
-    /// nil for papers without a year.
-    public var year: Int?
-    public var papers: Int
-
-    public init(method: String, modelClass: String, year: Int?, papers: Int) {
-        self.method = method
-        self.modelClass = modelClass
-        self.year = year
-        self.papers = papers
-    }
-}
-
-/// What the report is computed from: the taxonomy entries, the paper counts of the saved queries,
-/// and the two questions asked only for the cells that need them.
+/// What the report is computed from: taxonomy entries and the links of papers to them.
 public struct GapData: Sendable {
     public var methods: [TaxonomyNodeView]
     public var modelClasses: [TaxonomyNodeView]
     public var gaps: [TaxonomyNodeView]
-    /// Papers per (method, model class, year), an entry counting the papers of its specialisations.
-    public var cells: [GapCellCount]
-    /// Method id → papers linked to it (or a specialisation) and to any model class.
-    public var methodTotals: [String: Int]
-    /// Model class id → papers linked to it (or a specialisation) and to any method.
-    public var classTotals: [String: Int]
+    /// Every (method, model class, paper) triple of direct links, by taxonomy id.
+    public var links: [(method: String, modelClass: String, paper: PaperSummary)]
     /// Gap id → ids of the methods and model classes it concerns.
     public var concerns: [String: [String]]
     /// Gap id → papers addressing it.
     public var addressing: [String: [PaperSummary]]
-    /// Papers using a method (directly) on one of `classes` and on none of `excluding`.
-    public var papersElsewhere: @Sendable (_ method: String, _ classes: [String], _ excluding: [String]) throws -> Int
-    /// The papers of the cell `method` × `modelClass` (specialisations included).
-    public var cellPapers: @Sendable (_ method: String, _ modelClass: String) throws -> [PaperSummary]
 
     public init(methods: [TaxonomyNodeView], modelClasses: [TaxonomyNodeView], gaps: [TaxonomyNodeView],
-                cells: [GapCellCount], methodTotals: [String: Int], classTotals: [String: Int],
-                concerns: [String: [String]], addressing: [String: [PaperSummary]],
-                papersElsewhere: @escaping @Sendable (String, [String], [String]) throws -> Int,
-                cellPapers: @escaping @Sendable (String, String) throws -> [PaperSummary]) {
+                links: [(method: String, modelClass: String, paper: PaperSummary)],
+                concerns: [String: [String]], addressing: [String: [PaperSummary]]) {
         self.methods = methods
         self.modelClasses = modelClasses
         self.gaps = gaps
-        self.cells = cells
-        self.methodTotals = methodTotals
-        self.classTotals = classTotals
+        self.links = links
         self.concerns = concerns
         self.addressing = addressing
-        self.papersElsewhere = papersElsewhere
-        self.cellPapers = cellPapers
+    }
+
+    /// Reads the data from the store's domain tables.
+    public static func read(from store: GraphStore) throws -> GapData {
+        let entries = try store.taxonomyEntries()
+        let byNode = Dictionary(entries.map { ($0.node, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let links = try store.methodClassPapers().compactMap { row -> (method: String, modelClass: String, paper: PaperSummary)? in
+            guard let m = byNode[row.method], let c = byNode[row.modelClass] else { return nil }
+            return (m, c, row.paper)
+        }
+        var concerns: [String: [String]] = [:]
+        for (gap, targets) in try store.gapConcerns() {
+            guard let id = byNode[gap] else { continue }
+            concerns[id] = targets.compactMap { byNode[$0] }
+        }
+        var addressing: [String: [PaperSummary]] = [:]
+        for (gap, papers) in try store.gapPapers() {
+            guard let id = byNode[gap] else { continue }
+            addressing[id] = papers
+        }
+        return GapData(methods: entries.filter { $0.label == "Method" },
+                       modelClasses: entries.filter { $0.label == "ModelClass" },
+                       gaps: entries.filter { $0.label == "Gap" }, links: links, concerns: concerns, addressing: addressing)
     }
 }
 
@@ -197,55 +188,61 @@ public struct GapReportBuilder: Sendable {
     }
 
     /// The papers counted in the cell `method` × `modelClass`, newest first; nil when either id is unknown.
-    public func papers(method: String, modelClass: String) throws -> [GapReport.Paper]? {
-        guard methodFamily[method] != nil, classFamily[modelClass] != nil else { return nil }
+    public func papers(method: String, modelClass: String) -> [GapReport.Paper]? {
+        guard let mf = methodFamily[method], let cf = classFamily[modelClass] else { return nil }
         var seen = Set<Int64>()
-        return try data.cellPapers(method, modelClass).filter { seen.insert($0.id).inserted }.map(Self.paper)
-            .sorted(by: Self.newestFirst)
+        var out: [GapReport.Paper] = []
+        for link in data.links where mf.contains(link.method) && cf.contains(link.modelClass) {
+            if seen.insert(link.paper.id).inserted { out.append(Self.paper(link.paper)) }
+        }
+        return out.sorted(by: Self.newestFirst)
     }
 
-    public func report(thin: Int = 1, established: Int = 2, top: Int = 15) throws -> GapReport {
+    public func report(thin: Int = 1, established: Int = 2, top: Int = 15) -> GapReport {
         let methods = Self.axes(data.methods), classes = Self.axes(data.modelClasses)
-        // Papers per (method, class), all years together, and per year.
-        var cell: [String: [String: Int]] = [:]
-        var perYear: [String: [String: [Int: Int]]] = [:]
-        var yearSet = Set<Int>()
-        for count in data.cells {
-            cell[count.method, default: [:]][count.modelClass, default: 0] += count.papers
-            if let y = count.year {
-                perYear[count.method, default: [:]][count.modelClass, default: [:]][y, default: 0] += count.papers
-                yearSet.insert(y)
+        // Papers per (method, class) with roll-up, and per method / class.
+        var cell: [String: [String: Set<Int64>]] = [:]
+        var methodPapers: [String: Set<Int64>] = [:], classPapers: [String: Set<Int64>] = [:]
+        var paperYear: [Int64: Int] = [:]
+        let methodAncestors = Self.ancestors(data.methods), classAncestors = Self.ancestors(data.modelClasses)
+        for link in data.links {
+            if let y = link.paper.year { paperYear[link.paper.id] = y }
+            for m in methodAncestors[link.method] ?? [link.method] {
+                methodPapers[m, default: []].insert(link.paper.id)
+                for c in classAncestors[link.modelClass] ?? [link.modelClass] {
+                    cell[m, default: [:]][c, default: []].insert(link.paper.id)
+                }
+            }
+            for c in classAncestors[link.modelClass] ?? [link.modelClass] {
+                classPapers[c, default: []].insert(link.paper.id)
             }
         }
-        let matrix = methods.map { m in classes.map { c in cell[m.id]?[c.id] ?? 0 } }
+        let matrix = methods.map { m in classes.map { c in cell[m.id]?[c.id]?.count ?? 0 } }
 
         // Transfer opportunities: cells of leaf methods × model classes (all but umbrella roots) that
         // are empty or thin while the method is established on classes unrelated to the cell's class.
         let candidateClasses = classes.filter { $0.leaf || $0.depth > 0 }
-        let classAncestors = Self.ancestors(data.modelClasses)
         let related = Dictionary(classes.map { c in
             (c.id, Set(classAncestors[c.id] ?? [c.id]).union(classFamily[c.id] ?? [c.id]))
         }, uniquingKeysWith: { a, _ in a })
         var opportunities: [GapReport.Opportunity] = []
         for m in methods where m.leaf {
             for c in candidateClasses {
-                let here = cell[m.id]?[c.id] ?? 0
-                guard here <= thin else { continue }
-                let others = candidateClasses.filter { !(related[c.id] ?? []).contains($0.id) }
+                let here = cell[m.id]?[c.id] ?? []
+                guard here.count <= thin else { continue }
+                var elsewhere = Set<Int64>()
                 var establishedOn: [(String, Int)] = []
-                for other in others {
-                    let papers = cell[m.id]?[other.id] ?? 0
-                    if papers >= established { establishedOn.append((other.id, papers)) }
+                for other in candidateClasses where !(related[c.id] ?? []).contains(other.id) {
+                    let papers = cell[m.id]?[other.id] ?? []
+                    elsewhere.formUnion(papers)
+                    if papers.count >= established { establishedOn.append((other.id, papers.count)) }
                 }
+                elsewhere.subtract(here)
                 guard !establishedOn.isEmpty else { continue }
                 establishedOn.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-                // Papers on any unrelated class (a specialisation of one counts), none on this one.
-                let elsewhere = Set(others.flatMap { classFamily[$0.id] ?? [$0.id] })
-                let excluding = classFamily[c.id] ?? [c.id]
-                let papersElsewhere = try data.papersElsewhere(m.id, elsewhere.sorted(), excluding.sorted())
-                opportunities.append(.init(method: m.id, modelClass: c.id, papers: here,
-                                           papersElsewhere: papersElsewhere, establishedOn: establishedOn.map(\.0),
-                                           classPapers: data.classTotals[c.id] ?? 0))
+                opportunities.append(.init(method: m.id, modelClass: c.id, papers: here.count,
+                                           papersElsewhere: elsewhere.count, establishedOn: establishedOn.map(\.0),
+                                           classPapers: classPapers[c.id]?.count ?? 0))
             }
         }
         opportunities.sort {
@@ -267,19 +264,20 @@ public struct GapReportBuilder: Sendable {
         }
 
         // Papers per cell (leaf methods × model classes but umbrella roots) per year.
-        let years = yearSet.sorted()
+        let years = Array(Set(paperYear.values)).sorted()
         var timeline: [GapReport.YearRow] = []
         for m in methods where m.leaf {
             for c in candidateClasses {
-                let total = cell[m.id]?[c.id] ?? 0
-                guard total > 0 else { continue }
-                let counts = years.map { perYear[m.id]?[c.id]?[$0] ?? 0 }
-                timeline.append(.init(method: m.id, modelClass: c.id, counts: counts, total: total))
+                let papers = cell[m.id]?[c.id] ?? []
+                guard !papers.isEmpty else { continue }
+                var counts = Array(repeating: 0, count: years.count)
+                for p in papers { if let y = paperYear[p], let k = years.firstIndex(of: y) { counts[k] += 1 } }
+                timeline.append(.init(method: m.id, modelClass: c.id, counts: counts, total: papers.count))
             }
         }
         return GapReport(methods: methods, modelClasses: classes, matrix: matrix,
-                         methodTotals: methods.map { data.methodTotals[$0.id] ?? 0 },
-                         classTotals: classes.map { data.classTotals[$0.id] ?? 0 },
+                         methodTotals: methods.map { methodPapers[$0.id]?.count ?? 0 },
+                         classTotals: classes.map { classPapers[$0.id]?.count ?? 0 },
                          thin: thin, established: established, opportunities: opportunities, gaps: gaps,
                          years: years, timeline: timeline)
     }

@@ -101,7 +101,29 @@ public enum TaxonomyLinker {
             // Every paper's wanted links (lexicon matches less curated ones and vetoes, then curated
             // ones), compared with its stored links: the paper texts and the stored links are read in
             // one scan each, both in paper order, and only the differences are written.
+            // A lexicon link's properties end the same for every link to an entry: made once per entry.
+            // Written as `addEdge` writes them (keys in order, then line, source, via).
             let entryLines = Dictionary(taxonomy.entries.map { ($0.id, $0.span.line) }, uniquingKeysWith: { a, _ in a })
+            func lexiconSuffix(_ id: String) -> [UInt8] {
+                let whole = writer.edgePropsText(["phrase": ""], via: "lexicon", line: entryLines[id])
+                return Array(whole.utf8.dropFirst(#"{"phrase":"""#.utf8.count))
+            }
+            let byTarget: [(node: Int64, suffix: [UInt8])?] = taxonomy.entries.map { entry in
+                nodes[entry.id].map { ($0, lexiconSuffix(entry.id)) }
+            }
+            let entryIDs = taxonomy.entries.map(\.id)
+            var byID: [String: (node: Int64, suffix: [UInt8])] = [:]
+            /// The node and property ending of a matched entry (by its index when the lexicon was
+            /// compiled from this taxonomy).
+            func lexiconEntry(_ hit: Lexicon.Hit) -> (node: Int64, suffix: [UInt8])? {
+                if hit.target < entryIDs.count, entryIDs[hit.target] == hit.id { return byTarget[hit.target] }
+                if let known = byID[hit.id] { return known }
+                guard let node = nodes[hit.id] else { return nil }
+                byID[hit.id] = (node, lexiconSuffix(hit.id))
+                return byID[hit.id]
+            }
+            var props: [UInt8] = []
+            props.reserveCapacity(256)
             let vias = ["curated", "lexicon"]
             let stored = try writer.hasEdges(types: LinkTypes.all, vias: vias) ? try writer.edgeCursor(types: LinkTypes.all, vias: vias) : nil
             var nextStored = try stored?.next()
@@ -131,18 +153,27 @@ public enum TaxonomyLinker {
                 let curatedHere = curated[paper.node]
                 let vetoed = vetoes[paper.node]
                 var linked = false
-                for match in lexicon.firstMatches(title: paper.title, abstract: paper.abstract, keywords: paper.keywords) {
-                    if curatedHere?[match.id] != nil { continue }
-                    if vetoed?.contains(match.id) == true {
+                lexicon.forEachFirstMatch(title: paper.title, abstract: paper.abstract, keywords: paper.keywords) { hit, field, phrase in
+                    if curatedHere?[hit.id] != nil { return }
+                    if vetoed?.contains(hit.id) == true {
                         summary.vetoed += 1
-                        continue
+                        return
                     }
-                    guard let target = nodes[match.id] else { continue }
-                    let props: KeyValuePairs<String, String> = match.model.map {
-                        ["field": match.field.rawValue, "model": $0, "phrase": match.phrase]
-                    } ?? ["field": match.field.rawValue, "phrase": match.phrase]
-                    let edge = NewEdge(type: match.kind.linkType, src: paper.node, dst: target,
-                                       props: writer.edgePropsText(props, via: "lexicon", line: entryLines[match.id]))
+                    guard let entry = lexiconEntry(hit) else { return }
+                    props.removeAll(keepingCapacity: true)
+                    props.append(contentsOf: #"{"field":""#.utf8)
+                    props.append(contentsOf: field.rawValue.utf8)
+                    props.append(contentsOf: #"","#.utf8)
+                    if let model = hit.model {
+                        props.append(contentsOf: #""model":"#.utf8)
+                        JSONValue.appendQuoted(model, to: &props)
+                        props.append(UInt8(ascii: ","))
+                    }
+                    props.append(contentsOf: #""phrase":"#.utf8)
+                    JSONValue.appendQuoted(utf8: phrase, to: &props)
+                    props.append(contentsOf: entry.suffix)
+                    let edge = NewEdge(type: hit.kind.linkType, src: paper.node, dst: entry.node,
+                                       props: String(decoding: props, as: UTF8.self))
                     if !keep(edge, in: &existing) { lexiconInserts.append(edge) }
                     summary.lexicon += 1
                     linked = true

@@ -1,7 +1,7 @@
 // The store's side of taxonomy linking: taxonomy nodes kept in step with a taxonomy file (found by
 // their `taxonomy` identifier); paper texts and existing links read in one scan each; links inserted
-// and deleted in batches of many rows per statement; and the reads that `explain` needs. SQL only;
-// the linking rules (which links to keep, add or remove) live in LitIngest.
+// and deleted in batches of many rows per statement; and the reads that `explain` and the gap report
+// need. SQL only; the linking rules (which links to keep, add or remove) live in LitIngest.
 import Foundation
 import GRDB
 import LitModel
@@ -333,6 +333,52 @@ extension GraphStore {
                 TaxonomyNodeView(node: row["node"], label: row["label"], id: row["id"] ?? "", name: row["name"] ?? "",
                                  description: row["description"], parent: row["parent"])
             }
+        }
+    }
+
+    /// (method node, model class node, paper) for every paper linked to both, with the paper's summary.
+    public func methodClassPapers() throws -> [(method: Int64, modelClass: Int64, paper: PaperSummary)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.dst AS method, s.dst AS class, p.id AS node, json_extract(p.props, '$.key') AS key,
+                       json_extract(p.props, '$.arxiv') AS arxiv, json_extract(p.props, '$.title') AS title,
+                       json_extract(p.props, '$.year') AS year
+                FROM edge m JOIN edge s ON s.src = m.src AND s.type = 'STUDIES'
+                JOIN node p ON p.id = m.src
+                WHERE m.type = 'USES_METHOD'
+                """)
+            .map { row in
+                (row["method"], row["class"], PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
+                                                           title: row["title"], year: row["year"]))
+            }
+        }
+    }
+
+    /// Gap node → the nodes it concerns.
+    public func gapConcerns() throws -> [Int64: [Int64]] {
+        try read { db in
+            var out: [Int64: [Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT src, dst FROM edge WHERE type = 'CONCERNS' ORDER BY id") {
+                out[row[0], default: []].append(row[1])
+            }
+            return out
+        }
+    }
+
+    /// Gap node → the papers addressing it.
+    public func gapPapers() throws -> [Int64: [PaperSummary]] {
+        try read { db in
+            var out: [Int64: [PaperSummary]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT e.dst AS gap, p.id AS node, json_extract(p.props, '$.key') AS key,
+                       json_extract(p.props, '$.arxiv') AS arxiv, json_extract(p.props, '$.title') AS title,
+                       json_extract(p.props, '$.year') AS year
+                FROM edge e JOIN node p ON p.id = e.src WHERE e.type = 'ADDRESSES'
+                """) {
+                out[row["gap"], default: []].append(PaperSummary(id: row["node"], key: row["key"], arxiv: row["arxiv"],
+                                                                 title: row["title"], year: row["year"]))
+            }
+            return out
         }
     }
 }

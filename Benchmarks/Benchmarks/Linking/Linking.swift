@@ -115,7 +115,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Gap report on the linked graph (saved queries + table)", closure: { benchmark in
         benchmark.startMeasurement()
-        let report = try GapReportBuilder(data: try GapData.query(state.store!)).report()
+        let report = GapReportBuilder(data: try GapData.query(state.store!)).report()
         let text = GapReportWriter.write(report, format: .table)
         benchmark.stopMeasurement()
         blackHole(text)
