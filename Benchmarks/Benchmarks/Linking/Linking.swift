@@ -17,8 +17,10 @@ import LitTaxonomy
 let corpusFolder = ProcessInfo.processInfo.environment["LITGRAPH_BENCH_CORPUS"] ?? "/tmp/c100k"
 let taxonomyPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus/taxonomy.yaml").path
-/// The graph of the corpus, built once and kept between runs (delete it to rebuild).
-let graphPath = "/tmp/litgraph-bench-linking-\(URL(fileURLWithPath: corpusFolder).lastPathComponent).sqlite"
+/// The graph of the corpus, built once and kept between runs (delete it to rebuild);
+/// LITGRAPH_BENCH_LINKING_DB names another file.
+let graphPath = ProcessInfo.processInfo.environment["LITGRAPH_BENCH_LINKING_DB"]
+    ?? "/tmp/litgraph-bench-linking-\(URL(fileURLWithPath: corpusFolder).lastPathComponent).sqlite"
 
 final class LinkingState: @unchecked Sendable {
     var texts: [(title: String?, abstract: String?)] = []
