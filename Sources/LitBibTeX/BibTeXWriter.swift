@@ -26,22 +26,67 @@ public enum BibTeXWriter {
 
     /// A .bib file: the @strings the verbatim entries need, then the entries in the order given.
     public static func file(_ items: [Either], preamble: String? = nil) -> String {
-        var out = ""
-        var defined = Set<String>()
-        var strings = ""
-        for case .verbatim(let v) in items {
-            for (name, text) in v.strings where defined.insert(name).inserted { strings += text + "\n" }
-        }
-        if let preamble, !preamble.isEmpty { out += "@preamble{\(preamble)}\n\n" }
-        if !strings.isEmpty { out += strings + "\n" }
+        var file = FileBuilder()
         for item in items {
             switch item {
-            case .verbatim(let v): out += v.text + "\n\n"
-            case .generated(let text): out += text + "\n"
+            case .verbatim(let v): file.appendVerbatim(v.text.utf8, strings: v.strings)
+            case .generated(let text): file.appendGenerated(text.utf8)
             }
         }
-        return out
+        return String(decoding: file.finish(preamble: preamble), as: UTF8.self)
     }
+
+    /// A .bib file built entry by entry into bytes: first the @string definitions the verbatim
+    /// entries need (each once, in the order first needed), then the entries in the order added.
+    public struct FileBuilder {
+        var strings: [UInt8] = []
+        var body: [UInt8] = []
+        var defined = Set<String>()
+
+        /// `capacity`: the bytes the entries are expected to take.
+        public init(capacity: Int = 0) {
+            body.reserveCapacity(capacity)
+        }
+
+        /// An entry written as it came, with the @string definitions (name, text) it uses.
+        public mutating func appendVerbatim(_ entry: some Collection<UInt8>, strings needed: [(name: String, text: String)]) {
+            for (name, text) in needed where defined.insert(name).inserted {
+                strings.append(contentsOf: text.utf8)
+                strings.append(newline)
+            }
+            body.append(contentsOf: entry)
+            body.append(newline)
+            body.append(newline)
+        }
+
+        /// An entry already written in the clean style (`write(_:key:options:)`).
+        public mutating func appendGenerated(_ entry: some Collection<UInt8>) {
+            body.append(contentsOf: entry)
+            body.append(newline)
+        }
+
+        /// A generated entry for a work, written in the clean style.
+        public mutating func appendGenerated(_ record: WorkRecord, key: String, options: Options = Options()) {
+            BibTeXWriter.append(entry(for: record, key: key, options: options), monthMacros: true, to: &body)
+            body.append(newline)
+        }
+
+        /// The file: an optional `@preamble`, the @string definitions, the entries.
+        public consuming func finish(preamble: String? = nil) -> [UInt8] {
+            var head: [UInt8] = []
+            if let preamble, !preamble.isEmpty { head.append(contentsOf: "@preamble{\(preamble)}\n\n".utf8) }
+            if !strings.isEmpty {
+                head.append(contentsOf: strings)
+                head.append(newline)
+            }
+            if head.isEmpty { return body }
+            head.reserveCapacity(head.count + body.count)
+            head.append(contentsOf: body)
+            return head
+        }
+    }
+
+    static let newline = UInt8(ascii: "\n")
 
     public enum Either: Sendable {
         case verbatim(Verbatim)
@@ -57,22 +102,37 @@ public enum BibTeXWriter {
     /// With `monthMacros`, a month value naming a month (`February`, `feb`, `2`) is written as the
     /// macro (`feb`), as generated entries are; otherwise every value is written braced, as it was.
     public static func write(_ entry: BibTeXEntry, monthMacros: Bool = false) -> String {
-        let width = entry.fields.map { displayName($0.name).count }.max() ?? 0
-        let useParens = entry.key.contains("}")
-        var out = "@\(entry.type)\(useParens ? "(" : "{")\(entry.key),\n"
+        var out: [UInt8] = []
+        append(entry, monthMacros: monthMacros, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `write(_:monthMacros:)` into a byte buffer.
+    static func append(_ entry: BibTeXEntry, monthMacros: Bool, to out: inout [UInt8]) {
+        var width = 0
+        for field in entry.fields { width = max(width, displayName(field.name).count) }
+        let useParens = entry.key.utf8.contains(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: entry.type.utf8)
+        out.append(UInt8(ascii: useParens ? "(" : "{"))
+        out.append(contentsOf: entry.key.utf8)
+        out.append(contentsOf: ",\n".utf8)
         for field in entry.fields {
             let name = displayName(field.name)
-            let pad = String(repeating: " ", count: max(0, width - name.count))
-            let value: String
+            out.append(contentsOf: "  ".utf8)
+            out.append(contentsOf: name.utf8)
+            for _ in 0..<max(0, width - name.count) { out.append(UInt8(ascii: " ")) }
+            out.append(contentsOf: " = ".utf8)
             if monthMacros, field.name == "month", let macro = monthMacro(field.value) {
-                value = macro
+                out.append(contentsOf: macro.utf8)
             } else {
-                value = "{\(field.value)}"
+                out.append(UInt8(ascii: "{"))
+                out.append(contentsOf: field.value.utf8)
+                out.append(UInt8(ascii: "}"))
             }
-            out += "  \(name)\(pad) = \(value),\n"
+            out.append(contentsOf: ",\n".utf8)
         }
-        out += useParens ? ")\n" : "}\n"
-        return out
+        out.append(contentsOf: (useParens ? ")\n" : "}\n").utf8)
     }
 
     /// Field names as people write them (`archivePrefix`, `primaryClass`), others lower case.
@@ -84,11 +144,14 @@ public enum BibTeXWriter {
         }
     }
 
+    static let monthMacros: Set<String> = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
                          "september", "october", "november", "december"]
 
     /// `February` or `2` → `feb`; nil for anything else (then written as a braced value).
     static func monthMacro(_ value: String) -> String? {
+        if monthMacros.contains(value) { return value }
         let v = value.lowercased().trimmingCharacters(in: .whitespaces)
         if let n = Int(v), (1...12).contains(n) { return String(months[n - 1].prefix(3)) }
         if let i = months.firstIndex(of: v) { return String(months[i].prefix(3)) }
@@ -140,52 +203,82 @@ public enum BibTeXWriter {
         var given = name.family.isEmpty ? "" : name.given
         family = text(family)
         given = text(given)
-        func risky(_ s: String) -> Bool {
-            s.contains(",") || s.range(of: #"(?i)(^|\s)and(\s|$)"#, options: .regularExpression) != nil
-        }
-        if risky(family) || (name.family.isEmpty && family.contains(" ")) { family = "{\(family)}" }
+        func risky(_ s: String) -> Bool { s.utf8.contains(UInt8(ascii: ",")) || containsAndWord(s) }
+        if risky(family) || (name.family.isEmpty && family.utf8.contains(UInt8(ascii: " "))) { family = "{\(family)}" }
         if risky(given) { given = "{\(given)}" }
         return given.isEmpty ? family : "\(family), \(given)"
+    }
+
+    /// Whether `and` (any case) stands as a word between white space or the ends: bibtex would
+    /// split a name list there.
+    static func containsAndWord(_ s: String) -> Bool {
+        let scalars = s.unicodeScalars
+        var i = scalars.startIndex
+        var afterSpace = true
+        while i != scalars.endIndex {
+            let c = scalars[i]
+            if afterSpace, c == "a" || c == "A" {
+                var j = scalars.index(after: i)
+                if j != scalars.endIndex, scalars[j] == "n" || scalars[j] == "N" {
+                    j = scalars.index(after: j)
+                    if j != scalars.endIndex, scalars[j] == "d" || scalars[j] == "D" {
+                        j = scalars.index(after: j)
+                        if j == scalars.endIndex || isWhitespace(scalars[j]) { return true }
+                    }
+                }
+            }
+            afterSpace = isWhitespace(c)
+            i = scalars.index(after: i)
+        }
+        return false
     }
 
     /// Text for a braced value: LaTeX specials escaped outside math, braces balanced, non-ASCII as
     /// LaTeX unless `utf8`.
     public static func escape(_ text: String, utf8: Bool) -> String {
-        var out = ""
+        // Nothing to change in most values: no specials, no braces, no math, ASCII or kept as UTF-8.
+        if !text.utf8.contains(where: { escapeNeeded[Int($0)] || ($0 >= 0x80 && !utf8) }) { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
         var inMath = false
         var depth = 0
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let ch = chars[i]
-            defer { i += 1 }
-            if ch == "\\" && i + 1 < chars.count {
+        var i = text.startIndex
+        while i < text.endIndex {
+            let ch = text[i]
+            i = text.index(after: i)
+            if ch == "\\" && i < text.endIndex {
                 // A command or escape as written: keep it, with the next character.
-                out.append(ch)
-                out.append(chars[i + 1])
-                if chars[i + 1] == "{" || chars[i + 1] == "}" { out.removeLast(2); out += chars[i + 1] == "{" ? "\\textbraceleft{}" : "\\textbraceright{}" }
-                i += 1
+                let next = text[i]
+                i = text.index(after: i)
+                if next == "{" { out.append(contentsOf: "\\textbraceleft{}".utf8) }
+                else if next == "}" { out.append(contentsOf: "\\textbraceright{}".utf8) }
+                else { out.append(UInt8(ascii: "\\")); out.append(contentsOf: next.utf8) }
                 continue
             }
-            if ch == "$" { inMath.toggle(); out.append(ch); continue }
-            if ch == "{" { depth += 1; out.append(ch); continue }
+            if ch == "$" { inMath.toggle(); out.append(UInt8(ascii: "$")); continue }
+            if ch == "{" { depth += 1; out.append(UInt8(ascii: "{")); continue }
             if ch == "}" {
                 if depth == 0 { continue }   // an unmatched '}' would end the value
-                depth -= 1; out.append(ch); continue
+                depth -= 1; out.append(UInt8(ascii: "}")); continue
             }
-            if inMath { out.append(ch); continue }
+            if inMath { out.append(contentsOf: ch.utf8); continue }
             switch ch {
-            case "&", "%", "#", "_": out += "\\" + String(ch)
-            case "\n", "\r", "\t": out += " "
+            case "&", "%", "#", "_": out.append(UInt8(ascii: "\\")); out.append(contentsOf: ch.utf8)
+            case "\n", "\r", "\t": out.append(UInt8(ascii: " "))
             default:
-                if ch.isASCII || utf8 { out.append(ch) }
-                else if let greek = greekLetters[ch] { out += "$\\\(greek)$" }
-                else { out += LaTeX.encode(String(ch)) }
+                if ch.isASCII || utf8 { out.append(contentsOf: ch.utf8) }
+                else if let greek = greekLetters[ch] { out.append(contentsOf: "$\\\(greek)$".utf8) }
+                else { out.append(contentsOf: LaTeX.encode(String(ch)).utf8) }
             }
         }
-        if inMath { out.append("$") }
-        if depth > 0 { out += String(repeating: "}", count: depth) }
-        return out
+        if inMath { out.append(UInt8(ascii: "$")) }
+        for _ in 0..<depth { out.append(UInt8(ascii: "}")) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ASCII bytes `escape` changes or must track: `\ $ { } & % # _` and line breaks and tabs.
+    static let escapeNeeded: [Bool] = (0..<256).map { byte in
+        "\\${}&%#_\n\r\t".utf8.contains(UInt8(byte))
     }
 
     static let greekLetters: [Character: String] = [
@@ -197,45 +290,67 @@ public enum BibTeXWriter {
     ]
 
     static func urlEscape(_ url: String) -> String {
-        url.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D")
-            .replacingOccurrences(of: " ", with: "%20")
+        guard url.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: " ") }) else { return url }
+        var out: [UInt8] = []
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: "{"): out.append(contentsOf: "%7B".utf8)
+            case UInt8(ascii: "}"): out.append(contentsOf: "%7D".utf8)
+            case UInt8(ascii: " "): out.append(contentsOf: "%20".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Braces around words a style must not lower-case: acronyms and mixed case (`CLIP`, `LLaVA`,
     /// `BLIP-2`, `DINOv2`), at brace level 0 and outside math.
     public static func protectTitle(_ title: String) -> String {
-        var out = ""
-        var word = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(title.utf8.count + 16)
+        var wordStart: String.Index? = nil
         var depth = 0
         var inMath = false
-        func flush() {
-            guard !word.isEmpty else { return }
+        func flush(upTo end: String.Index) {
+            guard let start = wordStart else { return }
+            wordStart = nil
+            let word = title[start..<end]
             // Per hyphen/slash segment: an acronym or a capital after the first letter (`Multi-Modal`
             // is title case, `BLIP-2` and `ViT-B/16` are not).
-            let segments = word.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
-            let protect = segments.contains { segment in
-                segment.filter(\.isLetter).dropFirst().contains(where: \.isUppercase)
+            var protect = false
+            var letters = 0
+            for ch in word {
+                if ch == "-" || ch == "/" || ch == "." { letters = 0; continue }
+                guard isLetter(ch) else { continue }
+                if letters > 0 && isUppercase(ch) { protect = true; break }
+                letters += 1
             }
-            if !word.contains("\\") && protect {
-                out += "{\(word)}"
+            if protect && !word.utf8.contains(UInt8(ascii: "\\")) {
+                out.append(UInt8(ascii: "{"))
+                out.append(contentsOf: word.utf8)
+                out.append(UInt8(ascii: "}"))
             } else {
-                out += word
+                out.append(contentsOf: word.utf8)
             }
-            word = ""
         }
-        for ch in title {
-            if depth == 0 && !inMath && (ch.isLetter || ch.isNumber || ch == "-" || ch == "\\"
-                                         || ((ch == "." || ch == "/") && !word.isEmpty)) {
-                word.append(ch)
+        var i = title.startIndex
+        while i < title.endIndex {
+            let ch = title[i]
+            let next = title.index(after: i)
+            if depth == 0 && !inMath && (isLetter(ch) || isNumber(ch) || ch == "-" || ch == "\\"
+                                         || ((ch == "." || ch == "/") && wordStart != nil)) {
+                if wordStart == nil { wordStart = i }
+                i = next
                 continue
             }
-            flush()
+            flush(upTo: i)
             if ch == "$" { inMath.toggle() }
             if ch == "{" { depth += 1 } else if ch == "}" { depth = max(0, depth - 1) }
-            out.append(ch)
+            out.append(contentsOf: ch.utf8)
+            i = next
         }
-        flush()
-        return out
+        flush(upTo: title.endIndex)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let stopWords: Set<String> = ["a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards",
@@ -244,21 +359,57 @@ public enum BibTeXWriter {
 
     /// `lin2025survey`: first author's family name, year, first significant title word; ASCII letters.
     public static func baseKey(for record: WorkRecord) -> String {
-        func ascii(_ s: String) -> String {
-            s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-                .lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic) }
-                .map(String.init).joined()
-        }
         let first = record.authors.first
         let familyWords = (first.map { $0.family.isEmpty ? $0.display : $0.family } ?? "")
-            .split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
-        let family = ascii(familyWords.last ?? "")
+            .split(whereSeparator: { $0 == " " || $0 == "-" })
+        let family = familyWords.last.map { asciiLetters(String($0)) } ?? ""
         let year = record.year.map(String.init) ?? ""
-        let words = LaTeX.decode(record.title ?? "").split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-            .map { ascii(String($0)) }.filter { !$0.isEmpty }
-        let word = words.first(where: { !stopWords.contains($0) }) ?? words.first ?? ""
-        let key = (family.isEmpty ? "anon" : family) + year + word
-        return key
+        var firstWord: String? = nil
+        var word: String? = nil
+        for piece in LaTeX.decode(record.title ?? "").split(whereSeparator: { !isLetter($0) && !isNumber($0) }) {
+            let letters = asciiLetters(String(piece))
+            if letters.isEmpty { continue }
+            if firstWord == nil { firstWord = letters }
+            if !stopWords.contains(letters) { word = letters; break }
+        }
+        return (family.isEmpty ? "anon" : family) + year + (word ?? firstWord ?? "")
+    }
+
+    // Character classes with the ASCII answer looked up directly (Unicode properties are slow).
+    static func isLetter(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isLetter }
+        return (a >= 0x41 && a <= 0x5A) || (a >= 0x61 && a <= 0x7A)
+    }
+
+    static func isNumber(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isNumber }
+        return a >= 0x30 && a <= 0x39
+    }
+
+    static func isUppercase(_ ch: Character) -> Bool {
+        guard let a = ch.asciiValue else { return ch.isUppercase }
+        return a >= 0x41 && a <= 0x5A
+    }
+
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        guard c.isASCII else { return c.properties.isWhitespace }
+        return c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)
+    }
+
+    /// The ASCII letters of `s` in lower case, accents dropped (`Müller` → `muller`).
+    static func asciiLetters(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(s.utf8.count)
+            for byte in s.utf8 {
+                if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") { out.append(byte) }
+                else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { out.append(byte + 32) }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+            .lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic) }
+            .map(String.init).joined()
     }
 
     /// Unique keys for a list of (base key, stable order) pairs: the first of each base keeps it, the

@@ -2,6 +2,7 @@
 // with the @string definitions it uses, each once, first); any other paper (from Atom, or a stub
 // filled in since) is generated in the writer's clean style with a key like `lin2025survey` that is
 // unique across the graph and stable from run to run (suffixes follow node order, which only grows).
+// Papers are written in node order, into one byte buffer, from a few scans of the store.
 import Foundation
 import LitBibTeX
 import LitModel
@@ -9,11 +10,15 @@ import LitStore
 
 public enum BibTeXExport {
     public struct Result: Sendable {
-        public var text: String
+        /// The .bib file, UTF-8.
+        public var bytes: [UInt8]
         public var entries: Int
         public var verbatim: Int
         public var generated: Int
         public var diagnostics: [Diagnostic]
+
+        /// The .bib file as text.
+        public var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// Writes the papers named by `keys` (any BibTeX key, arXiv id or DOI), or `nodes`, or all.
@@ -30,44 +35,51 @@ public enum BibTeXExport {
             }
             selected = found
         }
-        let rows = try store.paperExportRows()
-        let keysByNode = generatedKeys(rows)
-        let wanted = selected.map(Set.init)
-        var items: [BibTeXWriter.Either] = []
+        let data = try store.paperBibTeXRows(nodes: selected)
+        // Records for the papers written from their properties (and the keyless ones, whose keys are generated).
+        let records = data.papers.map { $0.raw == nil || $0.key == nil ? record($0) : nil }
+        let keysByNode = generatedKeys(data, records)
+        let text = data.text
+        var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 4096)
+        // Entries from one .bib mostly share their block of @string definitions: parse each block once.
+        var parsed: [ArraySlice<UInt8>: [(name: String, text: String)]] = [:]
         var verbatim = 0, generated = 0
-        for row in rows {
-            if let wanted, !wanted.contains(row.node) { continue }
-            if row.props["stub"] != nil { continue }
-            if let raw = row.rawEntry {
-                items.append(.verbatim(.init(text: raw, strings: strings(in: row.rawStrings))))
+        let options = BibTeXWriter.Options(utf8: utf8)
+        for (row, record) in zip(data.papers, records) where row.isSelected {
+            if let raw = row.raw {
+                var strings: [(name: String, text: String)] = []
+                if let range = row.rawStrings, !range.isEmpty {
+                    let block = text[range]
+                    if let known = parsed[block] { strings = known } else {
+                        strings = self.strings(in: String(decoding: block, as: UTF8.self))
+                        parsed[block] = strings
+                    }
+                }
+                file.appendVerbatim(text[raw], strings: strings)
                 verbatim += 1
             } else {
-                let key = row.props["key"]?.stringValue ?? keysByNode[row.node] ?? "paper\(row.node)"
-                items.append(.generated(BibTeXWriter.write(record(row), key: key, options: .init(utf8: utf8))))
+                file.appendGenerated(record!, key: row.key ?? keysByNode[row.node] ?? "paper\(row.node)", options: options)
                 generated += 1
             }
         }
-        return Result(text: BibTeXWriter.file(items), entries: verbatim + generated, verbatim: verbatim,
-                      generated: generated, diagnostics: diagnostics)
+        return Result(bytes: file.finish(), entries: verbatim + generated, verbatim: verbatim, generated: generated,
+                      diagnostics: diagnostics)
     }
 
-    /// Keys for papers without one: `lin2025survey`, then `…a`, `…b` in node order.
-    static func generatedKeys(_ rows: [PaperExportRow]) -> [Int64: String] {
-        var taken = Set<String>()
-        for row in rows {
-            if let key = row.props["key"]?.stringValue { taken.insert(key) }
-            for key in row.props["bibkeys"]?.arrayValue ?? [] { if let k = key.stringValue { taken.insert(k) } }
-        }
-        let keyless = rows.filter { $0.props["key"] == nil && $0.props["stub"] == nil }
-        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: record($0)) }, taken: taken)
+    /// Keys for papers without one: `lin2025survey`, then `…a`, `…b` in node order, past every key taken.
+    static func generatedKeys(_ data: PaperBibTeXRows, _ records: [WorkRecord?]) -> [Int64: String] {
+        let keyless = zip(data.papers, records).filter { $0.0.key == nil }
+        guard !keyless.isEmpty else { return [:] }
+        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: $0.1!) }, taken: data.takenKeys)
         var out: [Int64: String] = [:]
-        for (row, key) in zip(keyless, keys) { out[row.node] = key }
+        out.reserveCapacity(keyless.count)
+        for ((row, _), key) in zip(keyless, keys) { out[row.node] = key }
         return out
     }
 
     /// The @string definitions in a stored block, each with its name.
-    static func strings(in text: String?) -> [(name: String, text: String)] {
-        guard let text, !text.isEmpty else { return [] }
+    static func strings(in text: String) -> [(name: String, text: String)] {
+        guard !text.isEmpty else { return [] }
         let tree = BibTeXParser.parse(path: "strings", text: text)
         return tree.items.filter { $0.kind == .string }.map { item in
             let name = tree.fields(of: item).first.map { tree.name(of: $0).lowercased() } ?? ""
@@ -75,18 +87,31 @@ public enum BibTeXExport {
         }
     }
 
+    /// A stored `arxiv` property as an identifier. The store keeps the canonical base, which for a
+    /// new-style id (`2502.17516`) is taken as it is; anything else goes through the full parser.
+    static func storedArxivID(_ base: String) -> ArxivID? {
+        let bytes = base.utf8
+        if bytes.count == 9 || bytes.count == 10, let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
+           bytes.distance(from: bytes.startIndex, to: dot) == 4,
+           bytes.allSatisfy({ $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
+           bytes.filter({ $0 == UInt8(ascii: ".") }).count == 1 {
+            let month = Int(base.dropFirst(2).prefix(2)) ?? 0
+            if (1...12).contains(month) { return ArxivID(base: base, version: nil) }
+        }
+        return ArxivID(base)
+    }
+
     /// The paper's properties as a record for the writer.
-    static func record(_ row: PaperExportRow) -> WorkRecord {
-        let p = row.props
+    static func record(_ row: PaperBibTeXRow) -> WorkRecord {
         var r = WorkRecord(via: "graph", line: 0)
-        r.title = p["title"]?.stringValue
-        r.year = p["year"]?.intValue
-        r.month = p["month"]?.intValue
-        if let base = p["arxiv"]?.stringValue { r.arxiv = ArxivID(base) }
-        r.doi = p["doi"]?.stringValue
-        r.primaryCategory = p["primary_category"]?.stringValue
-        r.venue = p["venue"]?.stringValue
-        r.journalRef = p["journal_ref"]?.stringValue
+        r.title = row.title
+        r.year = row.year
+        r.month = row.month
+        if let base = row.arxiv { r.arxiv = storedArxivID(base) }
+        r.doi = row.doi
+        r.primaryCategory = row.primaryCategory
+        r.venue = row.venue
+        r.journalRef = row.journalRef
         r.authors = row.authors
         return r
     }

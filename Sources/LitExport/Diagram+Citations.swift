@@ -8,19 +8,18 @@ import LitStore
 
 extension Diagram {
     static func citations(_ request: DiagramRequest, _ reader: GraphReader) throws -> DOTGraph {
-        let papers = try reader.papers(ids: request.papers)
+        // Ranking needs only handles and citation counts; whole summaries are read for the drawn papers.
+        let papers = try reader.paperHandles(ids: request.papers)
         // Counted in the store; with no selection every paper is in, so no list of ids is needed.
-        let citedBy = try reader.inDegrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
-        let cites = try reader.outDegrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
+        let (citedBy, cites) = try reader.degrees(type: "CITES", among: request.papers == nil ? nil : papers.map(\.id))
         let limit = request.effectiveLimit
         // Most cited first; ties to the newer paper, then by key. Papers in no citation among the
         // selection come after all others: a limit leaves them out first.
-        let ranked = papers.sorted { a, b in
-            let ca = citedBy[a.id] ?? 0, cb = citedBy[b.id] ?? 0
-            if ca != cb { return ca > cb }
-            if (a.year ?? 0) != (b.year ?? 0) { return (a.year ?? 0) > (b.year ?? 0) }
-            return (stableName(a), a.id) < (stableName(b), b.id)
-        }
+        let ranked = papers.map { (paper: $0, cited: citedBy[$0.id] ?? 0, name: stableName($0)) }.sorted { a, b in
+            if a.cited != b.cited { return a.cited > b.cited }
+            if (a.paper.year ?? 0) != (b.paper.year ?? 0) { return (a.paper.year ?? 0) > (b.paper.year ?? 0) }
+            return (a.name, a.paper.id) < (b.name, b.paper.id)
+        }.map(\.paper)
         let connected = ranked.filter { citedBy[$0.id] != nil || cites[$0.id] != nil }
         let isolated = ranked.filter { citedBy[$0.id] == nil && cites[$0.id] == nil }
         var kept = balancedByYear(connected, limit: limit)
@@ -37,7 +36,8 @@ extension Diagram {
             caption += "\n" + note
             comments.append(note)
         }
-        var graph = try paperGraph(name: "citations", papers: Array(kept), edges: Array(edges), citedBy: citedBy,
+        let summaries = try reader.papers(ids: kept.map(\.id).sorted())
+        var graph = try paperGraph(name: "citations", papers: summaries, edges: Array(edges), citedBy: citedBy,
                                    reader: reader, caption: caption, centre: nil, distances: [:])
         graph.comments = comments
         return graph
@@ -70,7 +70,7 @@ extension Diagram {
             }
         }
         let found = Array(distance.keys)
-        let names = Dictionary(try reader.papers(ids: found.sorted()).map { ($0.id, stableName($0)) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(try reader.paperHandles(ids: found.sorted()).map { ($0.id, stableName($0)) }, uniquingKeysWith: { a, _ in a })
         let all = Set(try reader.edges(type: "CITES", touching: found.sorted(), outgoing: true).filter {
             $0.source != $0.target && distance[$0.target] != nil
         })
@@ -105,12 +105,12 @@ extension Diagram {
 
     /// Up to `limit` papers from `ranked` (best first), taken round by round across years — the
     /// best of every year, then the second best, … — so that no year's row swallows the picture.
-    static func balancedByYear(_ ranked: [PaperSummary], limit: Int) -> [PaperSummary] {
+    static func balancedByYear(_ ranked: [PaperHandle], limit: Int) -> [PaperHandle] {
         guard ranked.count > limit else { return ranked }
-        var byYear: [Int: [PaperSummary]] = [:]
+        var byYear: [Int: [PaperHandle]] = [:]
         for paper in ranked { byYear[paper.year ?? Int.min, default: []].append(paper) }
         let years = byYear.keys.sorted(by: >)
-        var kept: [PaperSummary] = []
+        var kept: [PaperHandle] = []
         var round = 0
         while kept.count < limit {
             for year in years where round < byYear[year]!.count && kept.count < limit {
@@ -134,8 +134,16 @@ extension Diagram {
     }
 
     /// A name for a paper that does not depend on the order papers were stored in.
+    static func stableName(_ paper: PaperHandle) -> String {
+        stableName(key: paper.key, arxiv: paper.arxiv, doi: paper.doi, id: paper.id)
+    }
+
     static func stableName(_ paper: PaperSummary) -> String {
-        paper.key ?? paper.arxiv.map { "arXiv:\($0)" } ?? paper.doi.map { "doi:\($0)" } ?? "node \(paper.id)"
+        stableName(key: paper.key, arxiv: paper.arxiv, doi: paper.doi, id: paper.id)
+    }
+
+    static func stableName(key: String?, arxiv: String?, doi: String?, id: Int64) -> String {
+        key ?? arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0)" } ?? "node \(id)"
     }
 
     /// DOT node ids for papers: `paper:KEY`, made unique with the node id when two papers share a name.
@@ -153,8 +161,9 @@ extension Diagram {
     static func paperGraph(name: String, papers: [PaperSummary], edges: [EdgeEnds], citedBy: [Int64: Int],
                            reader: GraphReader, caption: String, centre: Int64?,
                            distances: [Int64: Int]) throws -> DOTGraph {
-        let methodLinks = try links(reader, type: "USES_METHOD")
-        let classLinks = try links(reader, type: "STUDIES")
+        let drawn = papers.map(\.id).sorted()
+        let methodLinks = try links(reader, type: "USES_METHOD", of: drawn)
+        let classLinks = try links(reader, type: "STUDIES", of: drawn)
         let methods = Dictionary(try reader.taxonomy(label: "Method").map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
         let classes = Dictionary(try reader.taxonomy(label: "ModelClass").map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -229,8 +238,9 @@ extension Diagram {
                 attributes["style"] = .text("rounded,filled,bold")
                 attributes["fontsize"] = .text("12")
             }
-            // The model class is the outline: Graphviz clusters combined with year ranks can make
-            // `dot` search for minutes on real citation graphs, outlines never do.
+            // The model class is the outline, not a cluster: year ranks across clusters need
+            // `newrank=true`, and with it `dot` fails in spline routing ("triangulation failed",
+            // edges lost, exit 1) on a generated 10,000-paper corpus; outlines never do.
             if let home = (classLinks[paper.id] ?? []).filter({ classRank[$0] != nil }).min(by: { classRank[$0]! < classRank[$1]! }) {
                 let rank = classRank[home]!
                 if rank < outlines.count { attributes["color"] = .text(outlines[rank]); usedOutlines.insert(rank) }

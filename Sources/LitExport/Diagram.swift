@@ -10,7 +10,7 @@ import LitStore
 public enum DiagramView: String, CaseIterable, Sendable {
     /// Methods (with their hierarchy), model classes and applications, edges weighted by paper counts.
     case taxonomy
-    /// Citations among the selected papers, ranked by year, clustered by model class, coloured by method.
+    /// Citations among the selected papers, ranked by year, outlined by model class, coloured by method.
     case citations
     /// A paper's citing and cited papers to a depth.
     case neighbourhood
@@ -153,9 +153,11 @@ public enum Diagram {
     }
 
     /// Papers linked to taxonomy nodes of one edge type: paper → sorted target nodes.
-    static func links(_ reader: GraphReader, type: String) throws -> [Int64: [Int64]] {
+    /// With `papers`, only the links of those papers are read.
+    static func links(_ reader: GraphReader, type: String, of papers: [Int64]? = nil) throws -> [Int64: [Int64]] {
         var map: [Int64: [Int64]] = [:]
-        for edge in try reader.edges(type: type) { map[edge.source, default: []].append(edge.target) }
+        let edges = try papers.map { try reader.edges(type: type, touching: $0, outgoing: true) } ?? reader.edges(type: type)
+        for edge in edges { map[edge.source, default: []].append(edge.target) }
         for key in map.keys { map[key] = Array(Set(map[key]!)).sorted() }
         return map
     }

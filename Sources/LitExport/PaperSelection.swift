@@ -32,7 +32,7 @@ public enum PaperSelector {
         try collectCitations(path, into: &citations, visited: &visited)
         return try store.readGraph { reader in
             if citations.contains(where: { $0.key == "*" }) {
-                return PaperSelection(papers: try reader.papers().map(\.id), description: "every paper (\\nocite{*} in \(path))")
+                return PaperSelection(papers: try reader.paperHandles().map(\.id), description: "every paper (\\nocite{*} in \(path))")
             }
             var papers: [Int64] = []
             var diagnostics: [Diagnostic] = []
@@ -155,27 +155,5 @@ extension PaperSelector {
         let line = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
             .joined(separator: " ").split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         return line.count > 120 ? String(line.prefix(119)) + "…" : line
-    }
-
-    /// The text of `--query ARG` and a name for diagnostics: a `.cypher` file, a saved query
-    /// `Queries/NAME.cypher` (or in `$LITGRAPH_QUERIES`), else the argument itself as query text.
-    public static func queryText(_ argument: String) throws -> (text: String, file: String) {
-        let fm = FileManager.default
-        if argument.hasSuffix(".cypher") || (!argument.contains(" ") && !argument.contains("\n") && fm.fileExists(atPath: argument)) {
-            guard let text = try? String(contentsOfFile: argument, encoding: .utf8) else {
-                throw Diagnostic.error("export.query.unreadable", "cannot read the query file '\(argument)'")
-            }
-            return (text, argument)
-        }
-        if argument.range(of: #"^[A-Za-z0-9_.-]+$"#, options: .regularExpression) != nil {
-            var directories = ["Queries"]
-            if let env = ProcessInfo.processInfo.environment["LITGRAPH_QUERIES"], !env.isEmpty { directories.insert(env, at: 0) }
-            for directory in directories {
-                let path = (directory as NSString).appendingPathComponent(argument + ".cypher")
-                if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (text, path) }
-            }
-            throw Diagnostic.error("export.query.unknown", "no saved query '\(argument)' (looked for \(directories.map { "\($0)/\(argument).cypher" }.joined(separator: ", ")))")
-        }
-        return (argument, "<query>")
     }
 }

@@ -30,6 +30,15 @@ public struct TaxonomyEntry: Sendable, Hashable {
     public var description: String?
 }
 
+/// What names a paper and places it in time: enough to rank and name papers without reading them whole.
+public struct PaperHandle: Sendable, Hashable {
+    public var id: Int64
+    public var key: String?
+    public var arxiv: String?
+    public var doi: String?
+    public var year: Int?
+}
+
 /// A `(source, target)` pair of an edge of a known type.
 public struct EdgeEnds: Sendable, Hashable {
     public var source: Int64
@@ -116,16 +125,45 @@ public struct GraphReader {
                 """)
         }
         return rows.map { row in
-            let yearValue = row[5] as DatabaseValue
-            var year: Int? = nil
-            switch yearValue.storage {
-            case .int64(let v): year = Int(v)
-            case .double(let v): year = Int(v)
-            case .string(let s): year = Int(s)
-            default: break
-            }
-            return PaperSummary(id: row[0], key: row[1], arxiv: row[2], doi: row[3], title: row[4], year: year,
-                                firstAuthor: row[6], authorCount: row[7], stub: (row[8] as String?) == "true")
+            PaperSummary(id: row[0], key: row[1], arxiv: row[2], doi: row[3], title: row[4], year: year(row[5]),
+                         firstAuthor: row[6], authorCount: row[7], stub: (row[8] as String?) == "true")
+        }
+    }
+
+    /// Handles of the given papers (every `Paper` when `ids` is nil), in id order: one scan, no
+    /// author lookups.
+    public func paperHandles(ids: [Int64]? = nil) throws -> [PaperHandle] {
+        let columns = """
+            n.id, json_extract(n.props, '$.key'), json_extract(n.props, '$.arxiv'), json_extract(n.props, '$.doi'),
+            json_extract(n.props, '$.year')
+            """
+        let cursor: RowCursor
+        if let ids {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(columns) FROM node n
+                 WHERE n.id IN (SELECT value FROM json_each(?))
+                   AND EXISTS (SELECT 1 FROM node_label l WHERE l.node = n.id AND l.label = 'Paper')
+                 ORDER BY n.id
+                """, arguments: [idList(ids)])
+        } else {
+            cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(columns) FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id
+                """)
+        }
+        var handles: [PaperHandle] = []
+        while let row = try cursor.next() {
+            handles.append(PaperHandle(id: row[0], key: row[1], arxiv: row[2], doi: row[3], year: year(row[4])))
+        }
+        return handles
+    }
+
+    /// A stored year as an integer, whether it was stored as one, a real or text.
+    private func year(_ value: DatabaseValue) -> Int? {
+        switch value.storage {
+        case .int64(let v): return Int(v)
+        case .double(let v): return Int(exactly: v.rounded(.towardZero))
+        case .string(let s): return Int(s)
+        default: return nil
         }
     }
 
@@ -155,30 +193,27 @@ public struct GraphReader {
         }
     }
 
-    /// For each node with incoming `type` edges: how many distinct nodes point at it, counting only
-    /// edges whose ends both lie in `nodes` (every edge when nil) and leaving out loops.
-    public func inDegrees(type: String, among nodes: [Int64]? = nil) throws -> [Int64: Int] {
-        try degrees(type: type, among: nodes, counting: "dst", from: "src")
-    }
-
-    /// For each node with outgoing `type` edges: how many distinct nodes it points at (as `inDegrees`).
-    public func outDegrees(type: String, among nodes: [Int64]? = nil) throws -> [Int64: Int] {
-        try degrees(type: type, among: nodes, counting: "src", from: "dst")
-    }
-
-    private func degrees(type: String, among nodes: [Int64]?, counting end: String, from other: String) throws -> [Int64: Int] {
-        var degrees: [Int64: Int] = [:]
+    /// For each node, how many distinct nodes point at it (`incoming`) and it points at (`outgoing`)
+    /// through `type` edges, counting only edges with both ends in `nodes` (every edge when nil) and
+    /// leaving out loops. One scan of the edges of that type.
+    public func degrees(type: String, among nodes: [Int64]? = nil) throws -> (incoming: [Int64: Int], outgoing: [Int64: Int]) {
+        var incoming: [Int64: Int] = [:], outgoing: [Int64: Int] = [:]
         if let nodes {
             for edge in try edges(type: type, among: nodes) {
-                degrees[end == "dst" ? edge.target : edge.source, default: 0] += 1
+                incoming[edge.target, default: 0] += 1
+                outgoing[edge.source, default: 0] += 1
             }
-            return degrees
+            return (incoming, outgoing)
         }
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT \(end), count(DISTINCT \(other)) FROM edge WHERE type = ? AND src != dst GROUP BY \(end)
-            """, arguments: [type])
-        while let row = try cursor.next() { degrees[row[0]] = row[1] }
-        return degrees
+        var seen = Set<EdgeEnds>()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT src, dst FROM edge WHERE type = ? AND src != dst", arguments: [type])
+        while let row = try cursor.next() {
+            let edge = EdgeEnds(source: row[0], target: row[1])
+            guard seen.insert(edge).inserted else { continue }
+            incoming[edge.target, default: 0] += 1
+            outgoing[edge.source, default: 0] += 1
+        }
+        return (incoming, outgoing)
     }
 
     private func ends(_ cursor: RowCursor) throws -> [EdgeEnds] {

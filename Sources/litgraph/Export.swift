@@ -45,7 +45,8 @@ struct PaperSelectionOptions: ParsableArguments {
         if let citeKeys {
             selection = try PaperSelector.citedIn(auxFile: citeKeys, store: store)
         } else if let query {
-            let (text, file) = try PaperSelector.queryText(query)
+            let source = try QuerySource.resolve(query)
+            let (text, file) = (source.text, source.file)
             var values: [String: CypherValue] = [:]
             for p in parameters {
                 let parts = p.split(separator: "=", maxSplits: 1).map(String.init)

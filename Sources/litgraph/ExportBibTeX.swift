@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import LitExport
 import LitModel
+import LitQuery
 import LitStore
 
 struct ExportBibTeX: ParsableCommand {
@@ -39,7 +40,8 @@ struct ExportBibTeX: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try GraphStore(path: database.path, readonly: true)
+            // Opened through the query engine: a --query selection runs Cypher on it.
+            let store = try QueryEngine.open(path: database.path, readonly: true)
             let wanted = keys.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 .filter { !$0.isEmpty }
             let selected = try selection.select(in: store)
@@ -47,10 +49,10 @@ struct ExportBibTeX: ParsableCommand {
                                                  nodes: selected?.papers, utf8: utf8)
             DiagnosticPrinter.print(result.diagnostics)
             if let out {
-                try Data(result.text.utf8).write(to: URL(fileURLWithPath: out))
+                try Data(result.bytes).write(to: URL(fileURLWithPath: out))
                 DiagnosticPrinter.printError("\(result.entries) entries (\(result.verbatim) as written, \(result.generated) generated) to \(out)")
             } else {
-                FileHandle.standardOutput.write(Data(result.text.utf8))
+                FileHandle.standardOutput.write(Data(result.bytes))
             }
             if result.diagnostics.hasErrors { throw ExitCode(1) }
         } catch let d as Diagnostic {

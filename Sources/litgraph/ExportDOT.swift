@@ -16,8 +16,8 @@ struct ExportDOT: ParsableCommand {
         abstract: "Draw the graph as a Graphviz diagram.",
         discussion: """
             Views: taxonomy (methods, model classes, applications, weighted by paper counts),
-            citations (citations among the selected papers, by year, boxed by model class, coloured by
-            method), neighbourhood (a paper's citing and cited papers: --around ID --depth N), matrix
+            citations (citations among the selected papers, by year, outlined by model class, filled
+            by method), neighbourhood (a paper's citing and cited papers: --around ID --depth N), matrix
             (the method × model-class heat map; empty cells are gaps).
 
             Examples:

@@ -2,6 +2,7 @@
 // and prints the rows. Wiring only: LitQuery compiles and runs, ResultFormatter prints.
 import ArgumentParser
 import Foundation
+import LitExport
 import LitModel
 import LitQuery
 import LitStore
@@ -10,8 +11,8 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask the graph a question in openCypher.",
         discussion: """
-            QUERY is the query text, a .cypher file, or the name of a saved query (Queries/NAME.cypher, \
-            also looked up in $LITGRAPH_QUERIES); without it the query is read from standard input.
+            QUERY is the query text, a .cypher file, or the name of a saved query (NAME.cypher in \
+            $LITGRAPH_QUERIES when set, then in Queries/); without it the query is read from standard input.
             Prefix the query with EXPLAIN to print the generated SQL and its parameters instead of running it.
 
             Examples:
@@ -45,7 +46,13 @@ struct Query: ParsableCommand {
 
     func run() throws {
         let format = ResultFormat(rawValue: format)!
-        let (rawText, file) = try loadQuery()
+        let rawText: String, file: String
+        do {
+            (rawText, file) = try loadQuery()
+        } catch let error as Diagnostic {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
         var text = rawText
         var parameters: [String: CypherValue] = [:]
         if let paramsFile {
@@ -114,21 +121,7 @@ struct Query: ParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return (String(decoding: data, as: UTF8.self), "<stdin>")
         }
-        let fm = FileManager.default
-        if query.hasSuffix(".cypher") || (fm.fileExists(atPath: query) && !query.contains("\n") && !query.contains(" ")) {
-            guard let text = try? String(contentsOfFile: query, encoding: .utf8) else {
-                throw ValidationError("cannot read query file '\(query)'")
-            }
-            return (text, query)
-        }
-        if query.range(of: #"^[A-Za-z0-9_.-]+$"#, options: .regularExpression) != nil {
-            var dirs = ["Queries"]
-            if let env = ProcessInfo.processInfo.environment["LITGRAPH_QUERIES"] { dirs.insert(env, at: 0) }
-            for dir in dirs {
-                let path = (dir as NSString).appendingPathComponent(query + ".cypher")
-                if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (text, path) }
-            }
-        }
-        return (query, "<query>")
+        let source = try QuerySource.resolve(query)
+        return (source.text, source.file)
     }
 }

@@ -40,9 +40,17 @@ import LitStore
     }
 
     @Test func savedQueriesResolveByName() throws {
-        let (text, file) = try PaperSelector.queryText("MATCH (p:Paper) RETURN p")
-        #expect(file == "<query>" && text == "MATCH (p:Paper) RETURN p")
-        #expect(throws: Diagnostic.self) { try PaperSelector.queryText("no-such-saved-query") }
+        let inline = try QuerySource.resolve("MATCH (p:Paper) RETURN p")
+        #expect(inline == QuerySource(text: "MATCH (p:Paper) RETURN p", file: "<query>"))
+        #expect(throws: Diagnostic.self) { try QuerySource.resolve("no-such-saved-query") }
+        // $LITGRAPH_QUERIES is searched before Queries/.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-queries-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "MATCH (p:Paper) RETURN p.key AS key".write(to: folder.appendingPathComponent("mine.cypher"), atomically: true, encoding: .utf8)
+        let saved = try QuerySource.resolve("mine", environment: ["LITGRAPH_QUERIES": folder.path])
+        #expect(saved == QuerySource(text: "MATCH (p:Paper) RETURN p.key AS key", file: folder.appendingPathComponent("mine.cypher").path))
+        #expect(throws: Diagnostic.self) { try QuerySource.resolve("mine", environment: [:]) }
     }
 
     @Test func aQuerySelectionRestrictsTheCitationDiagram() throws {
