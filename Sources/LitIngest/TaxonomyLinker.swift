@@ -2,8 +2,9 @@
 // nodes with SPECIALISES and CONCERNS edges, and every paper gets its curated links (from the file's
 // `papers:` section) and lexicon links (phrases found in its title, abstract, keywords), each edge with
 // its evidence. A curated link wins over a lexicon link to the same entry; a curated `not` removes a
-// lexicon link. Each run replaces all curated and lexicon links, so links the taxonomy no longer
-// supports disappear. One transaction: the taxonomy and its links go in whole or not at all.
+// lexicon link. Each run compares every paper's wanted links with its stored ones and writes only the
+// difference, so links the taxonomy no longer supports disappear and unchanged ones stay as they are.
+// One transaction: the taxonomy and its links go in whole or not at all.
 import Foundation
 import LitModel
 import LitStore
@@ -18,18 +19,21 @@ public struct LinkSummary: Sendable, Equatable {
     public var lexicon = 0
     /// Lexicon matches dropped by a curated `not`.
     public var vetoed = 0
-    /// Links that existed before this run (all are replaced).
-    public var replaced = 0
+    /// Links written by this run (new or changed).
+    public var added = 0
+    /// Stored links this run deleted (no longer supported, or changed).
+    public var removed = 0
 
     public init() {}
 
-    /// `42 entries; 190 papers: 310 curated links, 512 lexicon links (3 removed by 'not')`
+    /// `42 entries; 190 papers: 310 curated links, 512 lexicon links (3 removed by 'not'); 12 written, 4 deleted`
     public var line: String {
         var text = "\(entries) taxonomy entr\(entries == 1 ? "y" : "ies")"
         if !entriesRemoved.isEmpty { text += " (\(entriesRemoved.count) removed)" }
         text += "; \(papers) paper\(papers == 1 ? "" : "s"): \(curated) curated link\(curated == 1 ? "" : "s"), "
             + "\(lexicon) lexicon link\(lexicon == 1 ? "" : "s")"
         if vetoed > 0 { text += " (\(vetoed) removed by 'not')" }
+        text += "; \(added) written, \(removed) deleted"
         return text
     }
 }
@@ -70,7 +74,6 @@ public enum TaxonomyLinker {
             }
 
             // Curated assignments, resolved to papers.
-            summary.replaced = try writer.deleteEdges(types: LinkTypes.all, vias: ["curated", "lexicon"])
             var curated: [Int64: [String: (kind: TaxonomyKind, line: Int)]] = [:]
             var vetoes: [Int64: Set<String>] = [:]
             var curatedOrder: [Int64] = []
@@ -88,40 +91,120 @@ public enum TaxonomyLinker {
                 vetoes[paper, default: []].formUnion(assignment.not.map(\.id))
                 if curated[paper] == nil { curated[paper] = [:] }
             }
+            func curatedLinks(of paper: Int64) -> [NewEdge] {
+                (curated[paper] ?? [:]).sorted(by: { $0.key < $1.key }).compactMap { id, link in
+                    nodes[id].map { NewEdge(type: link.kind.linkType, src: paper, dst: $0,
+                                            props: writer.edgePropsText([:], via: "curated", line: link.line)) }
+                }
+            }
 
-            // Lexicon links.
-            var linkedPapers = Set<Int64>()
+            // Every paper's wanted links (lexicon matches less curated ones and vetoes, then curated
+            // ones), compared with its stored links: the paper texts and the stored links are read in
+            // one scan each, both in paper order, and only the differences are written.
+            // A lexicon link's properties end the same for every link to an entry: made once per entry.
+            // Written as `addEdge` writes them (keys in order, then line, source, via).
             let entryLines = Dictionary(taxonomy.entries.map { ($0.id, $0.span.line) }, uniquingKeysWith: { a, _ in a })
-            var pending: [(paper: Int64, match: LexiconMatch)] = []
+            func lexiconSuffix(_ id: String) -> [UInt8] {
+                let whole = writer.edgePropsText(["phrase": ""], via: "lexicon", line: entryLines[id])
+                return Array(whole.utf8.dropFirst(#"{"phrase":"""#.utf8.count))
+            }
+            let byTarget: [(node: Int64, suffix: [UInt8])?] = taxonomy.entries.map { entry in
+                nodes[entry.id].map { ($0, lexiconSuffix(entry.id)) }
+            }
+            let entryIDs = taxonomy.entries.map(\.id)
+            var byID: [String: (node: Int64, suffix: [UInt8])] = [:]
+            /// The node and property ending of a matched entry (by its index when the lexicon was
+            /// compiled from this taxonomy).
+            func lexiconEntry(_ hit: Lexicon.Hit) -> (node: Int64, suffix: [UInt8])? {
+                if hit.target < entryIDs.count, entryIDs[hit.target] == hit.id { return byTarget[hit.target] }
+                if let known = byID[hit.id] { return known }
+                guard let node = nodes[hit.id] else { return nil }
+                byID[hit.id] = (node, lexiconSuffix(hit.id))
+                return byID[hit.id]
+            }
+            var props: [UInt8] = []
+            props.reserveCapacity(256)
+            let vias = ["curated", "lexicon"]
+            let stored = try writer.hasEdges(types: LinkTypes.all, vias: vias) ? try writer.edgeCursor(types: LinkTypes.all, vias: vias) : nil
+            var nextStored = try stored?.next()
+            var deletions: [Int64] = []
+            var lexiconInserts: [NewEdge] = []
+            var curatedInserts: [Int64: [NewEdge]] = [:]
+            var seenCurated = Set<Int64>()
+            /// The stored links of `paper`; those of nodes before it (no longer papers) are deleted.
+            func storedLinks(of paper: Int64) throws -> [StoredLink] {
+                var out: [StoredLink] = []
+                while let edge = nextStored, edge.src <= paper {
+                    if edge.src < paper { deletions.append(edge.id) } else { out.append(edge) }
+                    nextStored = try stored?.next()
+                }
+                return out
+            }
+            /// Keeps the stored link equal to `edge`, or queues `edge` for insertion; true when kept.
+            func keep(_ edge: NewEdge, in existing: inout [StoredLink]) -> Bool {
+                guard let k = existing.firstIndex(where: { $0.type == edge.type && $0.dst == edge.dst && $0.props == edge.props }) else {
+                    return false
+                }
+                existing.remove(at: k)
+                return true
+            }
             try writer.forEachPaperText { paper in
-                let matches = lexicon.firstMatches(title: paper.title, abstract: paper.abstract, keywords: paper.keywords)
-                for match in matches {
-                    if curated[paper.node]?[match.id] != nil { continue }
-                    if vetoes[paper.node]?.contains(match.id) == true {
+                var existing = try storedLinks(of: paper.node)
+                let curatedHere = curated[paper.node]
+                let vetoed = vetoes[paper.node]
+                var linked = false
+                lexicon.forEachFirstMatch(title: paper.title, abstract: paper.abstract, keywords: paper.keywords) { hit, field, phrase in
+                    if curatedHere?[hit.id] != nil { return }
+                    if vetoed?.contains(hit.id) == true {
                         summary.vetoed += 1
-                        continue
+                        return
                     }
-                    pending.append((paper.node, match))
+                    guard let entry = lexiconEntry(hit) else { return }
+                    props.removeAll(keepingCapacity: true)
+                    props.append(contentsOf: #"{"field":""#.utf8)
+                    props.append(contentsOf: field.rawValue.utf8)
+                    props.append(contentsOf: #"","#.utf8)
+                    if let model = hit.model {
+                        props.append(contentsOf: #""model":"#.utf8)
+                        JSONValue.appendQuoted(model, to: &props)
+                        props.append(UInt8(ascii: ","))
+                    }
+                    props.append(contentsOf: #""phrase":"#.utf8)
+                    JSONValue.appendQuoted(utf8: phrase, to: &props)
+                    props.append(contentsOf: entry.suffix)
+                    let edge = NewEdge(type: hit.kind.linkType, src: paper.node, dst: entry.node,
+                                       props: String(decoding: props, as: UTF8.self))
+                    if !keep(edge, in: &existing) { lexiconInserts.append(edge) }
+                    summary.lexicon += 1
+                    linked = true
                 }
-            }
-            for (paper, match) in pending {
-                guard let target = nodes[match.id] else { continue }
-                var props: [String: JSONValue] = ["field": .string(match.field.rawValue), "phrase": .string(match.phrase)]
-                if let model = match.model { props["model"] = .string(model) }
-                try writer.addEdge(match.kind.linkType, from: paper, to: target, props: props, via: "lexicon",
-                                   line: entryLines[match.id])
-                linkedPapers.insert(paper)
-                summary.lexicon += 1
-            }
-            for paper in curatedOrder {
-                for (id, link) in (curated[paper] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    guard let target = nodes[id] else { continue }
-                    try writer.addEdge(link.kind.linkType, from: paper, to: target, via: "curated", line: link.line)
-                    linkedPapers.insert(paper)
-                    summary.curated += 1
+                if curatedHere != nil {
+                    seenCurated.insert(paper.node)
+                    for edge in curatedLinks(of: paper.node) {
+                        if !keep(edge, in: &existing) { curatedInserts[paper.node, default: []].append(edge) }
+                        summary.curated += 1
+                        linked = true
+                    }
                 }
+                deletions += existing.map(\.id)
+                if linked { summary.papers += 1 }
             }
-            summary.papers = linkedPapers.count
+            while let edge = nextStored {
+                deletions.append(edge.id)
+                nextStored = try stored?.next()
+            }
+            // A curated identifier naming a node without the Paper label still gets its links.
+            for paper in curatedOrder where !seenCurated.contains(paper) {
+                let edges = curatedLinks(of: paper)
+                curatedInserts[paper] = edges
+                summary.curated += edges.count
+                if !edges.isEmpty { summary.papers += 1 }
+            }
+            let inserts = lexiconInserts + curatedOrder.flatMap { curatedInserts[$0] ?? [] }
+            try writer.deleteEdges(ids: deletions)
+            try writer.insertEdges(inserts)
+            summary.added = inserts.count
+            summary.removed = deletions.count
         }
         return (summary, diagnostics)
     }

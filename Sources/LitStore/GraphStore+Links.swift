@@ -1,7 +1,7 @@
 // The store's side of taxonomy linking: taxonomy nodes kept in step with a taxonomy file (found by
-// their `taxonomy` identifier), the links from papers to them replaced wholesale on each relink so no
-// stale link survives, and the reads that `explain` and the gap report need. SQL only; the linking
-// rules live in LitIngest.
+// their `taxonomy` identifier); paper texts and existing links read in one scan each; links inserted
+// and deleted in batches of many rows per statement; and the reads that `explain` and the gap report
+// need. SQL only; the linking rules (which links to keep, add or remove) live in LitIngest.
 import Foundation
 import GRDB
 import LitModel
@@ -21,6 +21,40 @@ public struct PaperText: Sendable {
     public var title: String?
     public var abstract: String?
     public var keywords: [String]
+}
+
+/// An edge to insert: type, ends and property text (JSON object).
+public struct NewEdge: Sendable, Equatable {
+    public var type: String
+    public var src: Int64
+    public var dst: Int64
+    public var props: String
+
+    public init(type: String, src: Int64, dst: Int64, props: String) {
+        self.type = type
+        self.src = src
+        self.dst = dst
+        self.props = props
+    }
+}
+
+/// A link as stored: edge id, type, ends and property text.
+public struct StoredLink: Sendable {
+    public var id: Int64
+    public var type: String
+    public var src: Int64
+    public var dst: Int64
+    public var props: String
+}
+
+/// Edges read one at a time (see `GraphWriter.edgeCursor`).
+public struct StoredLinkCursor {
+    let rows: RowCursor
+
+    public func next() throws -> StoredLink? {
+        guard let row = try rows.next() else { return nil }
+        return StoredLink(id: row[0], type: row[1], src: row[2], dst: row[3], props: row[4])
+    }
 }
 
 extension GraphWriter {
@@ -95,7 +129,8 @@ extension GraphWriter {
         return db.changesCount
     }
 
-    /// Calls `body` with the text of every Paper node, in node order.
+    /// Calls `body` with the text of every Paper node, in node order, in one scan. The text is only
+    /// valid during the call.
     public func forEachPaperText(_ body: (PaperText) throws -> Void) throws {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT n.id, json_extract(n.props, '$.title'), json_extract(n.props, '$.abstract'),
@@ -109,6 +144,88 @@ extension GraphWriter {
             }
             try body(PaperText(node: row[0], title: row[1], abstract: row[2], keywords: keywords))
         }
+    }
+
+    /// Whether any edge of `types` whose `via` is one of `vias` exists.
+    public func hasEdges(types: [String], vias: [String]) throws -> Bool {
+        let typeMarks = Array(repeating: "?", count: types.count).joined(separator: ",")
+        let viaMarks = Array(repeating: "?", count: vias.count).joined(separator: ",")
+        return try Int64.fetchOne(db, sql: """
+            SELECT 1 FROM edge WHERE type IN (\(typeMarks)) AND json_extract(props, '$.via') IN (\(viaMarks)) LIMIT 1
+            """, arguments: StatementArguments(types + vias)) != nil
+    }
+
+    /// A cursor over the edges of `types` whose `via` is one of `vias`, by source node, in
+    /// one scan of the outgoing-edge index.
+    public func edgeCursor(types: [String], vias: [String]) throws -> StoredLinkCursor {
+        let typeMarks = Array(repeating: "?", count: types.count).joined(separator: ",")
+        let viaMarks = Array(repeating: "?", count: vias.count).joined(separator: ",")
+        let statement = try db.makeStatement(sql: """
+            SELECT id, type, src, dst, props FROM edge INDEXED BY edge_out
+            WHERE type IN (\(typeMarks)) AND json_extract(props, '$.via') IN (\(viaMarks)) ORDER BY src
+            """)
+        statement.setUncheckedArguments(StatementArguments(types + vias))
+        return StoredLinkCursor(rows: try Row.fetchCursor(statement))
+    }
+
+    /// Deletes the edges with the given ids, many per statement.
+    public func deleteEdges(ids: [Int64]) throws {
+        try forEachBatch(ids.count, rowsPerStatement: 500, columns: 1) { range, statement in
+            statement.setUncheckedArguments(StatementArguments(ids[range].map { $0 as (any DatabaseValueConvertible)? }))
+            try statement.execute()
+        } sql: { rows in "DELETE FROM edge WHERE id IN (" + Array(repeating: "?", count: rows).joined(separator: ",") + ")" }
+    }
+
+    /// Inserts `edges` in order, many rows per statement. Their ids follow the order given.
+    public func insertEdges(_ edges: [NewEdge]) throws {
+        try forEachBatch(edges.count, rowsPerStatement: 200, columns: 4) { range, statement in
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(range.count * 4)
+            for edge in edges[range] {
+                values.append(edge.type)
+                values.append(edge.src)
+                values.append(edge.dst)
+                values.append(edge.props)
+            }
+            statement.setUncheckedArguments(StatementArguments(values))
+            try statement.execute()
+        } sql: { rows in
+            "INSERT INTO edge(type, src, dst, props) VALUES " + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ",")
+        }
+    }
+
+    /// Runs `body` over `count` items in chunks of `rowsPerStatement` with a statement made by `sql(rows)`
+    /// (cached for full chunks, one more for the tail).
+    private func forEachBatch(_ count: Int, rowsPerStatement: Int, columns: Int,
+                              _ body: (Range<Int>, Statement) throws -> Void, sql: (Int) -> String) throws {
+        var start = 0
+        while start < count {
+            let rows = min(rowsPerStatement, count - start)
+            let statement = rows == rowsPerStatement ? try db.cachedStatement(sql: sql(rows)) : try db.makeStatement(sql: sql(rows))
+            try body(start..<(start + rows), statement)
+            start += rows
+        }
+    }
+
+    /// The property text of an asserted edge as `addEdge` writes it: `props` keys in order, then
+    /// `line`, `source` (this writer's file) and `via`.
+    public func edgePropsText(_ props: KeyValuePairs<String, String>, via: String, line: Int?) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(96 + quotedSource.utf8.count)
+        for (key, value) in props {
+            precondition(key != "via" && key != "source" && key != "line", "evidence keys are added here")
+            JSONValue.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONValue.appendQuoted(value, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        bytes.append(contentsOf: "\"source\":".utf8)
+        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: ",\"via\":".utf8)
+        JSONValue.appendQuoted(via, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The Paper node an identifier names (arXiv id in any form, DOI, BibTeX key, canonical key).

@@ -57,10 +57,23 @@ public final class Lexicon: Sendable {
         var terminals: [Int32] = []
     }
 
-    let nodes: [TrieNode]
+    /// The trie's edges in one open-addressing table: (parent node, word hash) → child node.
+    let slotHash: [UInt64]
+    let slotParent: [Int32]
+    let slotChild: [Int32]
+    let slotShift: UInt64
+    /// Per node: whether it has children, and its terminals (`terminalList[terminalStart[n]..<terminalStart[n+1]]`).
+    let hasChildren: [Bool]
+    let terminalStart: [Int32]
+    let terminalList: [Int32]
     let terminals: [Terminal]
+    /// Per terminal: its entry's index, and whether it is case-sensitive (read without copying a `Terminal`).
+    let terminalTarget: [Int]
+    let terminalExact: [Bool]
+    /// Number of taxonomy entries (targets).
+    let targetCount: Int
     /// A bit per value of a word hash's low 16 bits: set when some phrase starts with such a word.
-    /// Most words of a text start no phrase; this rejects them without a dictionary lookup.
+    /// Most words of a text start no phrase; this rejects them without a table lookup.
     let firstWords: [UInt64]
 
     /// Compiles every phrase and model name of `taxonomy`.
@@ -77,15 +90,67 @@ public final class Lexicon: Sendable {
                 builder.add(model, terminal: Terminal(kind: entry.kind, id: entry.id, target: target, model: model), plurals: false)
             }
         }
-        self.init(nodes: builder.nodes, terminals: builder.terminals)
+        self.init(nodes: builder.nodes, terminals: builder.terminals, targets: taxonomy.entries.count)
     }
 
-    init(nodes: [TrieNode], terminals: [Terminal]) {
-        self.nodes = nodes
+    init(nodes: [TrieNode], terminals: [Terminal], targets: Int) {
         self.terminals = terminals
+        terminalTarget = terminals.map(\.target)
+        terminalExact = terminals.map { $0.exact != nil }
+        targetCount = max(targets, (terminals.map(\.target).max() ?? -1) + 1)
         var bits = [UInt64](repeating: 0, count: 1024)
         for hash in nodes[0].children.keys { bits[Int((hash >> 6) & 1023)] |= 1 << (hash & 63) }
         firstWords = bits
+
+        let edges = nodes.reduce(0) { $0 + $1.children.count }
+        var size = 16
+        while size < edges * 2 { size *= 2 }
+        var shift: UInt64 = 64
+        var s = size
+        while s > 1 { s >>= 1; shift -= 1 }
+        var hashes = [UInt64](repeating: 0, count: size)
+        var parents = [Int32](repeating: -1, count: size)
+        var children = [Int32](repeating: -1, count: size)
+        for (parent, node) in nodes.enumerated() {
+            for (hash, child) in node.children {
+                var slot = Self.slot(parent: Int32(parent), hash: hash, shift: shift)
+                while parents[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                hashes[slot] = hash
+                parents[slot] = Int32(parent)
+                children[slot] = child
+            }
+        }
+        slotHash = hashes
+        slotParent = parents
+        slotChild = children
+        slotShift = shift
+        hasChildren = nodes.map { !$0.children.isEmpty }
+        var starts: [Int32] = [0]
+        var list: [Int32] = []
+        for node in nodes {
+            list += node.terminals
+            starts.append(Int32(list.count))
+        }
+        terminalStart = starts
+        terminalList = list
+    }
+
+    @inline(__always)
+    static func slot(parent: Int32, hash: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((hash ^ (UInt64(UInt32(bitPattern: parent)) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> shift)
+    }
+
+    /// The child of `parent` along a word with hash `hash`, or -1.
+    @inline(__always)
+    func child(of parent: Int32, _ hash: UInt64) -> Int32 {
+        let mask = slotParent.count - 1
+        var slot = Self.slot(parent: parent, hash: hash, shift: slotShift)
+        while true {
+            let p = slotParent[slot]
+            if p < 0 { return -1 }
+            if p == parent && slotHash[slot] == hash { return slotChild[slot] }
+            slot = (slot + 1) & mask
+        }
     }
 
     @inline(__always)
@@ -100,22 +165,44 @@ public final class Lexicon: Sendable {
 
     /// One match per entry, the first found, searching the title, then the abstract, then each keyword.
     public func firstMatches(title: String?, abstract: String?, keywords: [String] = []) -> [LexiconMatch] {
-        var seen = Set<Int>()
         var out: [LexiconMatch] = []
-        func scan(_ text: String, _ field: LexiconField) {
+        forEachFirstMatch(title: title, abstract: abstract, keywords: keywords) { terminal, field, phrase in
+            out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field,
+                                    phrase: String(decoding: phrase, as: UTF8.self), model: terminal.model))
+        }
+        return out
+    }
+
+    /// What `forEachFirstMatch` reports for a match: the entry's index in the taxonomy, its kind and
+    /// id, and the model name that matched (for a model class signalled by one of its models).
+    public struct Hit {
+        public let target: Int
+        public let kind: TaxonomyKind
+        public let id: String
+        public let model: String?
+    }
+
+    /// Calls `found` for the first match of each entry, searching the title, then the abstract, then
+    /// each keyword, with the matched text as bytes (valid during the call only).
+    public func forEachFirstMatch(title: String?, abstract: String?, keywords: [String],
+                                  _ found: (Hit, LexiconField, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        var scratch = Scratch()
+        var seen = [Bool](repeating: false, count: targetCount)
+        func scan(_ text: String, _ field: LexiconField) throws {
             var text = text
-            text.withUTF8 { bytes in
-                collect(in: bytes, field: field) { terminal, phrase in
-                    guard seen.insert(terminal.target).inserted else { return }
-                    out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field, phrase: phrase(),
-                                            model: terminal.model))
+            try text.withUTF8 { bytes in
+                try collect(in: bytes, scratch: &scratch) { t, range in
+                    guard !seen[terminalTarget[Int(t)]] else { return }
+                    let terminal = terminals[Int(t)]
+                    seen[terminal.target] = true
+                    try found(Hit(target: terminal.target, kind: terminal.kind, id: terminal.id, model: terminal.model),
+                              field, UnsafeBufferPointer(rebasing: bytes[range]))
                 }
             }
         }
-        if let title { scan(title, .title) }
-        if let abstract { scan(abstract, .abstract) }
-        for keyword in keywords { scan(keyword, .keywords) }
-        return out
+        if let title { try scan(title, .title) }
+        if let abstract { try scan(abstract, .abstract) }
+        for keyword in keywords { try scan(keyword, .keywords) }
     }
 
     /// Every match in `text`, in text order (leftmost-longest, non-overlapping).
@@ -128,59 +215,82 @@ public final class Lexicon: Sendable {
 
     func matches(in bytes: UnsafeBufferPointer<UInt8>, field: LexiconField) -> [LexiconMatch] {
         var out: [LexiconMatch] = []
-        collect(in: bytes, field: field) { terminal, phrase in
-            out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field, phrase: phrase(), model: terminal.model))
+        var scratch = Scratch()
+        collect(in: bytes, scratch: &scratch) { t, range in
+            let terminal = terminals[Int(t)]
+            out.append(LexiconMatch(kind: terminal.kind, id: terminal.id, field: field,
+                                    phrase: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self),
+                                    model: terminal.model))
         }
         return out
     }
 
-    /// Calls `found` for each entry matched at each match position, with the matched text made on demand.
-    func collect(in bytes: UnsafeBufferPointer<UInt8>, field: LexiconField,
-                 _ found: (Terminal, () -> String) -> Void) {
-        let tokens = Tokenizer.tokens(of: bytes)
+    /// Buffers reused across the texts of one paper.
+    struct Scratch {
+        var tokens: [Token] = []
+        var best: [Int32] = []
+        var targets: [Int] = []
+    }
+
+    /// Calls `found` with each terminal matched (one per entry at each match position) and the byte
+    /// range of the matched text.
+    func collect(in bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch,
+                 _ found: (Int32, Range<Int>) throws -> Void) rethrows {
+        Tokenizer.tokens(of: bytes, into: &scratch.tokens)
+        let count = scratch.tokens.count
         var i = 0
-        while i < tokens.count {
+        while i < count {
             // The common case: the word starts no phrase.
-            guard mayStartPhrase(tokens[i].hash) || tokens[i].hyphenNext else {
+            let token = scratch.tokens[i]
+            guard mayStartPhrase(token.hash) || token.hyphenNext else {
                 i += 1
                 continue
             }
-            var best: (end: Int, terminals: [Int32])? = nil
-            walk(node: 0, next: i, phraseStart: i, tokens: tokens, bytes: bytes, best: &best)
-            guard let match = best else {
+            var bestEnd = -1
+            scratch.best.removeAll(keepingCapacity: true)
+            scratch.tokens.withUnsafeBufferPointer { tokens in
+                walk(node: 0, next: i, phraseStart: i, tokens: tokens, bytes: bytes, bestEnd: &bestEnd, best: &scratch.best)
+            }
+            guard bestEnd >= 0 else {
                 i += 1
                 continue
             }
-            let start = tokens[i].start, end = tokens[match.end].end
-            let phrase = { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
-            var targets: [Int] = []
-            for t in match.terminals {
-                let terminal = terminals[Int(t)]
-                guard !targets.contains(terminal.target) else { continue }
-                targets.append(terminal.target)
-                found(terminal, phrase)
+            let range = token.start..<scratch.tokens[bestEnd].end
+            scratch.targets.removeAll(keepingCapacity: true)
+            for t in scratch.best {
+                let target = terminalTarget[Int(t)]
+                guard !scratch.targets.contains(target) else { continue }
+                scratch.targets.append(target)
+                try found(t, range)
             }
-            i = match.end + 1
+            i = bestEnd + 1
         }
     }
 
     /// Follows the trie from `node` over the words starting at token `next`, recording the longest
     /// accepted end of a phrase that started at token `phraseStart`. A word of the trie may be several
     /// hyphen-joined words of the text (`cross-attention` for `crossattention`).
-    private func walk(node: Int, next: Int, phraseStart: Int, tokens: [Token], bytes: UnsafeBufferPointer<UInt8>,
-                      best: inout (end: Int, terminals: [Int32])?) {
+    private func walk(node: Int32, next: Int, phraseStart: Int, tokens: UnsafeBufferPointer<Token>,
+                      bytes: UnsafeBufferPointer<UInt8>, bestEnd: inout Int, best: inout [Int32]) {
         var last = next
         var hash = tokens[next].hash
         while true {
-            if let child = nodes[node].children[hash] {
-                let accepted = nodes[Int(child)].terminals.filter {
-                    accepts($0, start: tokens[phraseStart].start, endToken: last, tokens: tokens, bytes: bytes)
+            let child = child(of: node, hash)
+            if child >= 0 {
+                let c = Int(child)
+                for k in Int(terminalStart[c])..<Int(terminalStart[c + 1]) {
+                    let t = terminalList[k]
+                    guard last >= bestEnd,
+                          accepts(t, start: tokens[phraseStart].start, endToken: last, tokens: tokens, bytes: bytes) else { continue }
+                    if last > bestEnd {
+                        bestEnd = last
+                        best.removeAll(keepingCapacity: true)
+                    }
+                    best.append(t)
                 }
-                if !accepted.isEmpty, last >= (best?.end ?? -1) {
-                    if last == best?.end { best?.terminals.append(contentsOf: accepted) } else { best = (last, accepted) }
-                }
-                if last + 1 < tokens.count, !nodes[Int(child)].children.isEmpty {
-                    walk(node: Int(child), next: last + 1, phraseStart: phraseStart, tokens: tokens, bytes: bytes, best: &best)
+                if last + 1 < tokens.count, hasChildren[c] {
+                    walk(node: child, next: last + 1, phraseStart: phraseStart, tokens: tokens, bytes: bytes,
+                         bestEnd: &bestEnd, best: &best)
                 }
             }
             guard tokens[last].hyphenNext, last + 1 < tokens.count else { return }
@@ -190,8 +300,9 @@ public final class Lexicon: Sendable {
     }
 
     /// A case-sensitive terminal accepts only the exact letters and digits it was written with.
-    private func accepts(_ t: Int32, start: Int, endToken: Int, tokens: [Token], bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let exact = terminals[Int(t)].exact else { return true }
+    private func accepts(_ t: Int32, start: Int, endToken: Int, tokens: UnsafeBufferPointer<Token>,
+                         bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard terminalExact[Int(t)], let exact = terminals[Int(t)].exact else { return true }
         var k = 0
         for index in start..<tokens[endToken].end where Tokenizer.isWordByte(bytes[index]) {
             guard k < exact.count, bytes[index] == exact[k] else { return false }
@@ -244,7 +355,13 @@ enum Tokenizer {
 
     static func tokens(of bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
         var out: [Token] = []
-        out.reserveCapacity(bytes.count / 6)
+        tokens(of: bytes, into: &out)
+        return out
+    }
+
+    /// Replaces the contents of `out` with the words of `bytes`.
+    static func tokens(of bytes: UnsafeBufferPointer<UInt8>, into out: inout [Token]) {
+        out.removeAll(keepingCapacity: true)
         var i = 0
         let n = bytes.count
         while i < n {
@@ -280,7 +397,6 @@ enum Tokenizer {
             }
             out.append(Token(start: start, end: i, hash: hash, hyphenNext: hyphenNext))
         }
-        return out
     }
 
     /// The hash of a word made of the word hashed so far followed by `token`'s bytes.

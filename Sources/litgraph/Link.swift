@@ -1,5 +1,5 @@
-// `litgraph link`: re-reads the taxonomy file(s) the graph was built from and replaces every curated
-// and lexicon link, so a changed taxonomy takes effect; prints a one-line summary.
+// `litgraph link`: re-reads the taxonomy file(s) the graph was built from and brings every curated
+// and lexicon link up to date, so a changed taxonomy takes effect; prints a one-line summary.
 import ArgumentParser
 import Foundation
 import LitIngest
@@ -11,8 +11,9 @@ struct Link: ParsableCommand {
         abstract: "Relink papers to the taxonomy after the taxonomy file changed.",
         discussion: """
             Reads again each taxonomy file that was ingested (its path is recorded in the graph), updates \
-            the Method, ModelClass, Application and Gap nodes, and replaces all curated and lexicon links. \
-            Links the taxonomy no longer supports are removed. Ingesting the taxonomy file again does the same.
+            the Method, ModelClass, Application and Gap nodes, and relinks every paper: links the taxonomy \
+            no longer supports are removed, new ones are written, unchanged ones stay. Ingesting the \
+            taxonomy file again does the same.
             """)
 
     @OptionGroup var database: DatabaseOptions

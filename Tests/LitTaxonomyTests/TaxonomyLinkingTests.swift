@@ -170,8 +170,31 @@ let linkingPapers: [(String, String, Int, String, String)] = [
         try t.addPapers(linkingPapers)
         _ = try apply(t, linkingTaxonomy)
         let before = try t.store.stats()
-        _ = try apply(t, linkingTaxonomy)
+        let (again, _) = try apply(t, linkingTaxonomy)
         #expect(try t.store.stats() == before)
+        #expect(again.added == 0 && again.removed == 0 && again.lexicon == 5 && again.curated == 3)
+    }
+
+    /// A relink writes only the links that changed: none for an unchanged taxonomy, those of a new
+    /// paper after it is ingested, and a rewrite of the links whose evidence changed.
+    @Test func relinkingWritesOnlyWhatChanged() throws {
+        let t = try TemporaryStore()
+        try t.addPapers(Array(linkingPapers.prefix(2)))
+        let (first, _) = try apply(t, linkingTaxonomy)
+        #expect(first.added == first.curated + first.lexicon && first.removed == 0)
+        try t.addPapers([linkingPapers[2]])
+        let (grown, _) = try apply(t, linkingTaxonomy)
+        // lovelace2023clip: STUDIES contrastive-vlm and USES_METHOD interpretability, nothing else touched.
+        #expect(grown.added == 2 && grown.removed == 0)
+        #expect(try t.links("lovelace2023clip") == ["STUDIES contrastive-vlm lexicon", "USES_METHOD interpretability lexicon"])
+        // The CLIP model now matches as a phrase of the class: the evidence of both CLIP links changes.
+        let renamed = linkingTaxonomy.replacingOccurrences(of: "    models: [CLIP]\n", with: "    phrases: [CLIP]\n")
+        #expect(renamed != linkingTaxonomy)
+        let (changed, _) = try apply(t, renamed)
+        #expect(changed.added == 2 && changed.removed == 2)
+        let node = try #require(try t.store.findPaper("lovelace2023clip"))
+        let clip = try #require(try t.store.links(ofPaper: node).first { $0.id == "contrastive-vlm" })
+        #expect(clip.phrase == "CLIP" && clip.model == nil)
     }
 
     @Test func unknownCuratedPaperIsAWarning() throws {
