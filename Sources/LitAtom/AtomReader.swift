@@ -333,44 +333,7 @@ private struct FeedWalker {
     private mutating func appendText(_ value: UnsafePointer<xmlChar>) {
         let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
         guard length > 0 else { return }
-        var out = text.count
-        text.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
-        text.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let raw = UnsafeMutableRawPointer(base)
-            var i = out
-            let end = out + length
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, spaces: UInt64 = 0x2020_2020_2020_2020
-            while i < end {
-                // Eight bytes at a time while the only white space is single spaces after a word: those
-                // bytes stay as they are (moved down when earlier runs were collapsed).
-                while i + 8 <= end {
-                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let atMost20 = ~(((w & lows) &+ ones &* 0x5F) | w) & highs   // bytes <= 0x20, exactly
-                    let x = w ^ spaces
-                    let isSpace = ~(((x & lows) &+ lows) | x) & highs          // bytes == 0x20, exactly
-                    guard atMost20 == isSpace, isSpace & (isSpace << 8) == 0 else { break }
-                    if isSpace & 0x80 != 0 && (out == 0 || base[out - 1] == 0x20) { break }
-                    raw.storeBytes(of: w, toByteOffset: out, as: UInt64.self)
-                    out += 8
-                    i += 8
-                }
-                if i >= end { break }
-                let c = base[i]
-                i += 1
-                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                    if out > 0 && base[out - 1] != 0x20 {
-                        base[out] = 0x20
-                        out += 1
-                    }
-                } else {
-                    base[out] = c
-                    out += 1
-                }
-            }
-        }
-        text.removeLast(text.count - out)
+        WhiteSpace.appendCollapsed(UnsafeBufferPointer(start: value, count: length), to: &text, atStart: false)
     }
 
     /// The collected text as a String, without the space a trailing white-space run left.

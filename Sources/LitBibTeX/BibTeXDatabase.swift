@@ -677,46 +677,9 @@ struct ValueBuffer {
         text.withUTF8 { appendCompressed($0) }
     }
 
-    /// Appends UTF-8 bytes as `appendByte` would, one by one: copied in bulk, then compressed in
-    /// place, eight bytes at a time where the only white space is single spaces.
+    /// Appends UTF-8 bytes as `appendByte` would, one by one.
     private mutating func appendCompressed(_ input: UnsafeBufferPointer<UInt8>) {
-        guard !input.isEmpty else { return }
-        var out = bytes.count
-        bytes.append(contentsOf: input)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let raw = UnsafeMutableRawPointer(base)
-            var i = out
-            let end = out + input.count
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, spaces: UInt64 = 0x2020_2020_2020_2020
-            while i < end {
-                while i + 8 <= end {
-                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let atMost20 = ~(((w & lows) &+ ones &* 0x5F) | w) & highs   // bytes <= 0x20, exactly
-                    let x = w ^ spaces
-                    let isSpace = ~(((x & lows) &+ lows) | x) & highs          // bytes == 0x20, exactly
-                    guard atMost20 == isSpace, isSpace & (isSpace << 8) == 0 else { break }
-                    if isSpace & 0x80 != 0 && out > 0 && base[out - 1] == 0x20 { break }
-                    raw.storeBytes(of: w, toByteOffset: out, as: UInt64.self)
-                    out += 8
-                    i += 8
-                }
-                if i >= end { break }
-                let c = base[i]
-                i += 1
-                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
-                    if out == 0 || base[out - 1] != 0x20 {
-                        base[out] = 0x20
-                        out += 1
-                    }
-                } else {
-                    base[out] = c
-                    out += 1
-                }
-            }
-        }
-        bytes.removeLast(bytes.count - out)
+        WhiteSpace.appendCollapsed(input, to: &bytes, atStart: true)
     }
 
     /// True when bytes[start..<end] is already what compression (and trimming) would make it.
