@@ -55,9 +55,15 @@ struct QueryCommandTests {
         return db
     }
 
+    /// Deletes a database made by `graph()` with its WAL and shared-memory files.
+    static func remove(_ db: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+    }
+
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func savedQueryByNameWithParametersAsATable() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let r = try Self.litgraph(["query", "--db", db, "papers-by-method", "--param", "method=causal-tracing",
                                    "--param", "class=text-to-image-diffusion"])
         #expect(r.status == 0, "\(r.err)")
@@ -70,6 +76,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func formatsForPipes() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let q = "MATCH (p:Paper)<-[:CITES]-(s:Paper {arxiv: $id}) RETURN p.arxiv AS arxiv, p.year AS year, [1, 2.5] AS l ORDER BY arxiv"
         let json = try Self.litgraph(["query", "--db", db, "--format", "json", "--param", "id=\"2502.17516\"", q])
         #expect(json.out == "[\n  {\"arxiv\": \"2202.05262\", \"year\": 2022, \"l\": [1, 2.5]},\n  {\"arxiv\": \"2310.13730\", \"year\": 2024, \"l\": [1, 2.5]}\n]\n")
@@ -84,6 +91,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func arxivIdParameterUnquotedIsAString() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let q = "MATCH (p:Paper {arxiv: $id}) RETURN p.key AS key, $n AS n, $x AS x"
         for id in ["2502.17516", "\"2502.17516\""] {
             let r = try Self.litgraph(["query", "--db", db, "--format", "tsv", "--param", "id=\(id)", "--param", "n=2", "--param", "x=0.5", q])
@@ -95,6 +103,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func tckErrorsAndUnsupportedExitCodes() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let bad = try Self.litgraph(["query", "--db", db, "--format", "tck"], stdin: "RETURN 1 OR true")
         #expect(bad.status == 2)
         #expect(bad.out == "ERROR SyntaxError compile-time InvalidArgumentType\n")
@@ -109,6 +118,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func diagnosticsOnStderrWithCaretAndSuggestion() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let r = try Self.litgraph(["query", "--db", db, "MATCH (paper:Paper)\nRETURN papr.title"])
         #expect(r.status == 2)
         #expect(r.out.isEmpty)
@@ -122,6 +132,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func explainPrintsSQLParametersAndPlan() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let r = try Self.litgraph(["query", "--db", db, "EXPLAIN MATCH (p:Paper {arxiv: $id}) RETURN p.title", "--param", "id=\"2502.17516\""])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("json_extract(n1.props, '$.arxiv') = :p3"))
@@ -132,6 +143,7 @@ struct QueryCommandTests {
     @Test(.enabled(if: binary != nil, "litgraph is not built"))
     func queryFromAFileAndFromStdin() throws {
         let db = try Self.graph()
+        defer { Self.remove(db) }
         let file = NSTemporaryDirectory() + "litgraph-cli-\(UUID().uuidString).cypher"
         try "// coauthors\nMATCH (a:Author)<-[:AUTHORED_BY]-(p:Paper) RETURN a.name AS name, count(p) AS n ORDER BY name".write(toFile: file, atomically: true, encoding: .utf8)
         let r = try Self.litgraph(["query", "--db", db, "--format", "tsv", file])
