@@ -135,7 +135,7 @@ func checkGolden(_ name: String, _ text: String) throws {
         let (store, folder) = try buildGapGraph()
         defer { try? FileManager.default.removeItem(at: folder) }
         let builder = GapReportBuilder(data: try GapData.read(from: store))
-        let papers = try #require(builder.papers(method: "sae", modelClass: "vlm"))
+        let papers = try #require(try builder.papers(method: "sae", modelClass: "vlm"))
         let ext = ["table": "txt", "markdown": "md", "csv": "csv", "latex": "tex", "json": "json"][format.rawValue]!
         try checkGolden("cell-sae-vlm.\(ext)", GapReportWriter.writeCell(method: "sae", modelClass: "vlm", papers: papers, format: format))
     }
@@ -180,8 +180,8 @@ func checkGolden(_ name: String, _ text: String) throws {
         #expect(r.gaps.map(\.status) == ["addressed", "open"])
         #expect(r.gaps[0].papers.map(\.key) == ["g2025", "e2024"])
         #expect(r.years == [2022, 2023, 2024, 2025])
-        #expect(builder.papers(method: "sae", modelClass: "vlm")?.map(\.key) == ["e2024", "d2024"])  // same year: by title
-        #expect(builder.papers(method: "nope", modelClass: "vlm") == nil)
+        #expect(try builder.papers(method: "sae", modelClass: "vlm")?.map(\.key) == ["e2024", "d2024"])  // same year: by title
+        #expect(try builder.papers(method: "nope", modelClass: "vlm") == nil)
     }
 }
 
@@ -197,7 +197,7 @@ func checkGolden(_ name: String, _ text: String) throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let builder = GapReportBuilder(data: try GapData.read(from: store))
         let body = GapReportWriter.write(builder.report(), format: .latex)
-            + "\n\n" + GapReportWriter.writeCell(method: "sae", modelClass: "vlm", papers: builder.papers(method: "sae", modelClass: "vlm")!, format: .latex)
+            + "\n\n" + GapReportWriter.writeCell(method: "sae", modelClass: "vlm", papers: try builder.papers(method: "sae", modelClass: "vlm")!, format: .latex)
         let document = """
             \\documentclass{article}
             \\usepackage[T1]{fontenc}
