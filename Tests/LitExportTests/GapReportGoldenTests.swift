@@ -157,6 +157,23 @@ func checkGolden(_ name: String, _ text: String) throws {
         #expect(viaQueries.methods.count == 5 && viaQueries.gaps.count == 2)
     }
 
+    /// The gap-cell query lists the papers the store's reads give, for every cell of the fixed graph
+    /// (specialisations of the method and of the class included).
+    @Test func savedCellQueryGivesTheStorePapers() throws {
+        let (store, folder) = try buildGapGraph()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let viaQueries = GapReportBuilder(data: try GapData.query(store)), viaStore = GapReportBuilder(data: try GapData.read(from: store))
+        var nonEmpty = 0
+        for m in viaStore.data.methods {
+            for c in viaStore.data.modelClasses {
+                let expected = try viaStore.papers(method: m.id, modelClass: c.id)
+                #expect(try viaQueries.papers(method: m.id, modelClass: c.id) == expected, "\(m.id) × \(c.id)")
+                if !(expected ?? []).isEmpty { nonEmpty += 1 }
+            }
+        }
+        #expect(nonEmpty >= 5)
+    }
+
     /// The numbers a reader checks by hand on the fixed graph.
     @Test func numbersOfTheFixedGraph() throws {
         let (store, folder) = try buildGapGraph()
