@@ -87,7 +87,8 @@ public struct IngestProgress: Sendable {
 ///     let report = ingestor.ingest(paths: ["feeds/"])
 public final class Ingestor {
     public let store: GraphStore
-    /// Called now and then with the run's progress (on the ingesting thread).
+    /// Called now and then with the run's progress: from the thread reading a file while it is read,
+    /// else from the calling thread; never from two threads at once.
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
     public internal(set) var summary = IngestSummary()
@@ -208,23 +209,61 @@ public final class Ingestor {
     /// Thrown inside a session to roll the file back.
     private struct Rollback: Error {}
 
+    /// Records per batch handed from the reading thread to the writing thread, and batches queued.
+    static let atomBatchSize = 256
+    static let atomBatchesQueued = 4
+
+    /// Reads an Atom file on a thread of its own (libxml2, hashing, and preparing each record's
+    /// JSON) while this thread stores the records already read, in one transaction. A bounded queue
+    /// between the two keeps memory flat. The transaction commits only after the whole file was
+    /// read without error.
     private func ingestAtom(_ input: Input, before done: Int64, total: Int64) {
         var counts = (new: 0, updated: 0, unchanged: 0)
-        var result = AtomReadResult()
         let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
-        do {
-            try store.writeSession(source: source, cache: cache) { writer in
-                result = try AtomReader.read(path: input.path, hashing: true, progress: { [onProgress] bytes in
-                    onProgress?(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: input.path,
-                                               papers: 0))
+        let pipe = BatchPipe<PreparedRecord>(capacity: Self.atomBatchesQueued)
+        let reading = AtomReading()
+        let progress = ProgressRelay(onProgress)
+        let path = input.path
+        let reader = BackgroundJob {
+            defer { pipe.close() }
+            do {
+                var batch: [PreparedRecord] = []
+                batch.reserveCapacity(Self.atomBatchSize)
+                reading.result = try AtomReader.read(path: path, hashing: true, progress: { bytes in
+                    progress.report(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: path, papers: 0))
                 }) { record in
-                    let outcome = try writer.upsert(record, into: writer.resolve(record))
-                    switch outcome.outcome {
-                    case .created: counts.new += 1
-                    case .updated: counts.updated += 1
-                    case .unchanged: counts.unchanged += 1
+                    batch.append(PreparedRecord(record, source: source))
+                    if batch.count == Self.atomBatchSize {
+                        try pipe.put(batch)
+                        batch.removeAll(keepingCapacity: true)
                     }
                 }
+                if !batch.isEmpty { try pipe.put(batch) }
+            } catch {
+                reading.error = error
+            }
+        }
+        var result = AtomReadResult()
+        do {
+            try store.writeSession(source: source, cache: cache) { writer in
+                do {
+                    while let batch = pipe.take() {
+                        for prepared in batch {
+                            let outcome = try writer.upsert(prepared, into: writer.resolve(prepared))
+                            switch outcome.outcome {
+                            case .created: counts.new += 1
+                            case .updated: counts.updated += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        }
+                    }
+                } catch {
+                    pipe.cancel()
+                    throw error
+                }
+                reader.wait()
+                if let error = reading.error { throw error }
+                result = reading.result
                 if result.diagnostics.hasErrors { throw Rollback() }
                 writer.sha256 = result.sha256
             }
@@ -236,6 +275,9 @@ public final class Ingestor {
             result.diagnostics.append(.error("store.write", "cannot store '\(input.path)': \(error)",
                                              at: SourceSpan(file: input.path, line: 1, column: 1)))
         }
+        // The reader has finished (or stops at its next batch) before the file is counted.
+        pipe.cancel()
+        reader.wait()
         for d in result.diagnostics { report(d) }
         summary.files += 1
         summary.bytes += result.bytes
@@ -247,4 +289,18 @@ public final class Ingestor {
             summary.papersUnchanged += counts.unchanged
         }
     }
+}
+
+/// What the reading thread of an Atom file hands back once it has finished (read after `wait`).
+private final class AtomReading: @unchecked Sendable {
+    var result = AtomReadResult()
+    var error: Error?
+}
+
+/// The run's progress callback, called from the reading thread while the writing thread waits
+/// for the file (the two never call it at the same time).
+private final class ProgressRelay: @unchecked Sendable {
+    let callback: ((IngestProgress) -> Void)?
+    init(_ callback: ((IngestProgress) -> Void)?) { self.callback = callback }
+    func report(_ progress: IngestProgress) { callback?(progress) }
 }

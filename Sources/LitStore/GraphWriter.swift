@@ -229,13 +229,24 @@ public final class GraphWriter {
 
     /// Ends an edge's property object: `"line":N,"source":"…","via":"…"}` after the sorted other keys.
     func appendEvidence(via: String, line: Int?, to bytes: inout [UInt8]) {
+        Self.appendEvidence(via: via, line: line, quotedSource: quotedSource.utf8, to: &bytes)
+    }
+
+    static func appendEvidence(via: String, line: Int?, source: String, to bytes: inout [UInt8]) {
+        var quoted: [UInt8] = []
+        JSONValue.appendQuoted(source, to: &quoted)
+        quoted.withUnsafeBufferPointer { appendEvidence(via: via, line: line, quotedSource: $0, to: &bytes) }
+    }
+
+    private static func appendEvidence<S: Sequence>(via: String, line: Int?, quotedSource: S,
+                                                    to bytes: inout [UInt8]) where S.Element == UInt8 {
         if let line {
             bytes.append(contentsOf: "\"line\":".utf8)
             bytes.append(contentsOf: String(line).utf8)
             bytes.append(UInt8(ascii: ","))
         }
         bytes.append(contentsOf: "\"source\":".utf8)
-        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: quotedSource)
         bytes.append(contentsOf: ",\"via\":".utf8)
         JSONValue.appendQuoted(via, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
@@ -396,7 +407,7 @@ public final class GraphWriter {
             pendingTextIndex[node] = pendingText.count
             pendingText.append((node, title ?? "", abstract ?? ""))
             pendingTextBytes += (title?.utf8.count ?? 0) + (abstract?.utf8.count ?? 0)
-            if pendingText.count >= 1_000 || pendingTextBytes >= 1 << 21 { try flushText() }
+            if pendingText.count >= 4_000 || pendingTextBytes >= 1 << 23 { try flushText() }
             return
         }
         // A paper made as a stub (a citation target) has no row to remove; a 'delete' of a row that

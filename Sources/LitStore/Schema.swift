@@ -24,6 +24,9 @@ public enum Schema {
     /// test on the expression satisfies.
     public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
 
+    /// Bytes of pending full-text terms FTS5 holds in memory before writing a segment.
+    static let ftsHashSize = 16 << 20
+
     public static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-graph") { db in
@@ -68,6 +71,11 @@ public enum Schema {
                 try db.execute(sql: "CREATE INDEX node_prop_\(key) ON node(json_extract(props, '$.\(key)')) "
                                + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
             }
+        }
+        migrator.registerMigration("v2-fts-hashsize") { db in
+            // FTS5 keeps new terms in memory until this many bytes (default 1 MB) or the end of the
+            // transaction, then writes them as one segment: fewer, larger segments to merge.
+            try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('hashsize', \(ftsHashSize))")
         }
         return migrator
     }
