@@ -113,16 +113,69 @@ public final class Ingestor {
     @discardableResult
     public func ingest(paths: [String]) -> IngestSummary {
         let inputs = Self.taxonomiesLast(expand(paths))
+        let formats = inputs.map(Self.format(of:))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
+        var bulk = bulkLoad(inputs, formats)
         var done: Int64 = 0
-        for input in inputs {
-            ingestFile(input, before: done, total: total)
+        for (input, format) in zip(inputs, formats) {
+            // A bulk load covers the Atom files; the other formats' writers read the indexes it defers.
+            if bulk == .planned, format == .atom { bulk = deferIndexes() ? .active : .over }
+            if bulk == .active, format == .bibtex || format == .citations || format == .taxonomy {
+                bulk = restoreIndexes()
+            }
+            ingestFile(input, format: format, before: done, total: total)
             done += input.size
             onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
                                        papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
         }
+        if bulk == .active { bulk = restoreIndexes() }
         relinkAfterRun()
         return summary
+    }
+
+    /// Atom input (bytes, estimated new nodes per byte) from which a run loads in bulk: see
+    /// `GraphStore.deferIndexes`. A paper of an arXiv feed takes about 1.8 KB and brings about
+    /// 2.5 nodes (itself and new authors).
+    public var bulkLoadMinimumBytes: Int64 = 32 << 20
+    static let atomBytesPerNode: Int64 = 700
+
+    private enum BulkLoad { case no, planned, active, over }
+
+    /// Whether this run's Atom input is large enough, against the graph already stored, for the
+    /// indexes to be built once at the end rather than kept up row by row.
+    private func bulkLoad(_ inputs: [Input], _ formats: [InputFormat?]) -> BulkLoad {
+        let atomBytes = zip(inputs, formats).reduce(Int64(0)) { $0 + ($1.1 == .atom ? $1.0.size : 0) }
+        guard atomBytes > 0, atomBytes >= bulkLoadMinimumBytes else { return .no }
+        guard let existing = try? store.nodeCountEstimate() else { return .no }
+        return atomBytes / Self.atomBytesPerNode >= Int64(existing) ? .planned : .no
+    }
+
+    private func deferIndexes() -> Bool {
+        do {
+            try store.deferIndexes()
+            return true
+        } catch {
+            report(.warning("store.bulk", "cannot defer the store's indexes for a bulk load (\(error)); loading row by row"))
+            return false
+        }
+    }
+
+    private func restoreIndexes() -> BulkLoad {
+        do {
+            try store.restoreIndexes()
+        } catch {
+            report(.error("store.index", "cannot rebuild the store's indexes after a bulk load: \(error); "
+                          + "they are rebuilt when the database is next opened for writing"))
+        }
+        return .over
+    }
+
+    /// The format of a file from its first bytes; nil when it cannot be read.
+    static func format(of input: Input) -> InputFormat? {
+        guard let handle = FileHandle(forReadingAtPath: input.path) else { return nil }
+        let prefix = (try? handle.read(upToCount: 4096)) ?? Data()
+        try? handle.close()
+        return InputFormat.detect(prefix: [UInt8](prefix), path: input.path)
     }
 
     /// Files under `paths`, folders walked recursively, hidden entries skipped, sorted by path.
@@ -171,15 +224,12 @@ public final class Ingestor {
         }
     }
 
-    private func ingestFile(_ input: Input, before done: Int64, total: Int64) {
-        guard let handle = FileHandle(forReadingAtPath: input.path) else {
+    private func ingestFile(_ input: Input, format: InputFormat?, before done: Int64, total: Int64) {
+        guard let format else {
             report(.error("ingest.unreadable", "cannot read '\(input.path)'"))
             summary.failedFiles += 1
             return
         }
-        let prefix = (try? handle.read(upToCount: 4096)) ?? Data()
-        try? handle.close()
-        let format = InputFormat.detect(prefix: [UInt8](prefix), path: input.path)
         switch format {
         case .atom:
             ingestAtom(input, before: done, total: total)
