@@ -260,17 +260,33 @@ public final class GraphWriter {
         var props: [UInt8]
     }
 
-    /// Inserts edges in order (ids ascending as listed). One row per statement: a multi-row INSERT
-    /// opens a statement savepoint, which makes the full-text index flush its pending terms.
+    /// Edges per multi-row INSERT in `insertEdges`.
+    static let edgesPerInsert = 16
+
+    /// Inserts edges in order (ids ascending as listed), up to `edgesPerInsert` rows per statement:
+    /// one statement run per paper rather than one per edge. (A multi-row INSERT opens a statement
+    /// savepoint, at which FTS5 writes out its pending terms; full-text rows are therefore gathered
+    /// and inserted together, see `indexText`.)
     func insertEdges(_ rows: [EdgeRow]) throws {
-        let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
-        for row in rows {
-            insert.bind(row.type)
-            insert.bind(row.src)
-            insert.bind(row.dst)
-            insert.bind(utf8: row.props)
+        var start = 0
+        while start < rows.count {
+            let count = min(Self.edgesPerInsert, rows.count - start)
+            let insert = try raw(Self.edgeInsertSQL[count])
+            for row in rows[start..<(start + count)] {
+                insert.bind(row.type)
+                insert.bind(row.src)
+                insert.bind(row.dst)
+                insert.bind(utf8: row.props)
+            }
             try insert.execute()
+            start += count
         }
+    }
+
+    /// The INSERT of n edges, by n (index 0 unused).
+    private static let edgeInsertSQL: [String] = (0...edgesPerInsert).map { n in
+        "INSERT INTO edge(type, src, dst, props) VALUES "
+            + Array(repeating: "(?, ?, ?, ?)", count: max(n, 1)).joined(separator: ", ")
     }
 
     /// Whether an edge of `type` from `src` to `dst` exists.
