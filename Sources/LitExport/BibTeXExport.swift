@@ -38,14 +38,14 @@ public enum BibTeXExport {
         let data = try store.paperBibTeXRows(nodes: selected)
         // Records for the papers written from their properties (and the keyless ones, whose keys are generated).
         let records = data.papers.map { $0.raw == nil || $0.key == nil ? record($0) : nil }
-        let keysByNode = generatedKeys(data, records)
+        let keys = generatedKeys(data, records)
         let text = data.text
         var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 4096)
         // Entries from one .bib mostly share their block of @string definitions: parse each block once.
         var parsed: [ArraySlice<UInt8>: [(name: String, text: String)]] = [:]
         var verbatim = 0, generated = 0
         let options = BibTeXWriter.Options(utf8: utf8)
-        for (row, record) in zip(data.papers, records) where row.isSelected {
+        for (i, (row, record)) in zip(data.papers, records).enumerated() where row.isSelected {
             if let raw = row.raw {
                 var strings: [(name: String, text: String)] = []
                 if let range = row.rawStrings, !range.isEmpty {
@@ -58,7 +58,7 @@ public enum BibTeXExport {
                 file.appendVerbatim(text[raw], strings: strings)
                 verbatim += 1
             } else {
-                file.appendGenerated(record!, key: row.key ?? keysByNode[row.node] ?? "paper\(row.node)", options: options)
+                file.appendGenerated(record!, key: row.key ?? keys[i] ?? "paper\(row.node)", options: options)
                 generated += 1
             }
         }
@@ -66,15 +66,15 @@ public enum BibTeXExport {
                       diagnostics: diagnostics)
     }
 
-    /// Keys for papers without one: `lin2025survey`, then `…a`, `…b` in node order, past every key taken.
-    static func generatedKeys(_ data: PaperBibTeXRows, _ records: [WorkRecord?]) -> [Int64: String] {
-        let keyless = zip(data.papers, records).filter { $0.0.key == nil }
-        guard !keyless.isEmpty else { return [:] }
-        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: $0.1!) }, taken: data.takenKeys)
-        var out: [Int64: String] = [:]
-        out.reserveCapacity(keyless.count)
-        for ((row, _), key) in zip(keyless, keys) { out[row.node] = key }
-        return out
+    /// Keys for papers without one (by row; nil for the others): `lin2025survey`, then `…a`, `…b` in
+    /// node order, past every key taken.
+    static func generatedKeys(_ data: PaperBibTeXRows, _ records: [WorkRecord?]) -> [String?] {
+        var generator = BibTeXWriter.Generator()
+        var bases: [String] = []
+        for (row, record) in zip(data.papers, records) where row.key == nil { bases.append(generator.baseKey(for: record!)) }
+        guard !bases.isEmpty else { return Array(repeating: nil, count: data.papers.count) }
+        var keys = BibTeXWriter.uniqueKeys(bases, taken: data.takenKeys).makeIterator()
+        return data.papers.map { $0.key == nil ? keys.next() : nil }
     }
 
     /// The @string definitions in a stored block, each with its name.
