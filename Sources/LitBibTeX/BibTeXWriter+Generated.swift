@@ -44,8 +44,9 @@ extension BibTeXWriter {
     public struct Generator {
         /// Non-ASCII character → its bibtex escape.
         var characters: [Character: [UInt8]] = [:]
-        /// Author → its field text, for names with non-ASCII characters (per `utf8` option).
-        var authors: [Bool: [PersonName: [UInt8]]] = [:]
+        /// Author → its field text, for names with non-ASCII characters (escaped, and kept as UTF-8).
+        var escapedAuthors: [PersonName: [UInt8]] = [:]
+        var utf8Authors: [PersonName: [UInt8]] = [:]
         /// Non-ASCII family name → its letters in a key.
         var families: [String: String] = [:]
         var values: [UInt8] = []
@@ -192,43 +193,40 @@ extension BibTeXWriter {
 
         /// `Family, Given` with braces where bibtex would mis-split (`and` inside, commas).
         mutating func appendAuthor(_ name: PersonName, utf8: Bool, to out: inout [UInt8]) {
-            let family = name.family.isEmpty ? name.display : name.family
-            let given = name.family.isEmpty ? "" : name.given
+            let oneWord = name.family.isEmpty
+            let family = oneWord ? name.display : name.family
+            let given = oneWord ? "" : name.given
             if BibTeXWriter.isASCII(family), BibTeXWriter.isASCII(given) {
-                appendAuthor(family: family, given: given, oneWord: name.family.isEmpty, utf8: utf8, to: &out)
+                appendAuthor(family: family, given: given, oneWord: oneWord, utf8: utf8, to: &out)
                 return
             }
-            if let known = authors[utf8]?[name] {
+            if let known = utf8 ? utf8Authors[name] : escapedAuthors[name] {
                 out.append(contentsOf: known)
                 return
             }
             var field: [UInt8] = []
-            appendAuthor(family: family, given: given, oneWord: name.family.isEmpty, utf8: utf8, to: &field)
-            authors[utf8, default: [:]][name] = field
+            appendAuthor(family: family, given: given, oneWord: oneWord, utf8: utf8, to: &field)
+            if utf8 { utf8Authors[name] = field } else { escapedAuthors[name] = field }
             out.append(contentsOf: field)
         }
 
+        /// The author field written in place: escaped, then braced when risky.
         private mutating func appendAuthor(family: String, given: String, oneWord: Bool, utf8: Bool, to out: inout [UInt8]) {
-            var familyText: [UInt8] = []
-            var givenText: [UInt8] = []
-            appendEscaped(family, utf8: utf8, to: &familyText)
-            appendEscaped(given, utf8: utf8, to: &givenText)
-            func risky(_ s: [UInt8]) -> Bool { s.contains(UInt8(ascii: ",")) || BibTeXWriter.containsAndWord(s) }
-            if risky(familyText) || (oneWord && familyText.contains(UInt8(ascii: " "))) {
-                out.append(UInt8(ascii: "{"))
-                out.append(contentsOf: familyText)
+            func risky(_ s: ArraySlice<UInt8>) -> Bool { s.contains(UInt8(ascii: ",")) || BibTeXWriter.containsAndWord(s) }
+            let start = out.count
+            appendEscaped(family, utf8: utf8, to: &out)
+            if risky(out[start...]) || (oneWord && out[start...].contains(UInt8(ascii: " "))) {
+                out.insert(UInt8(ascii: "{"), at: start)
                 out.append(UInt8(ascii: "}"))
-            } else {
-                out.append(contentsOf: familyText)
             }
-            guard !givenText.isEmpty else { return }
             out.append(contentsOf: ", ".utf8)
-            if risky(givenText) {
-                out.append(UInt8(ascii: "{"))
-                out.append(contentsOf: givenText)
+            let givenStart = out.count
+            appendEscaped(given, utf8: utf8, to: &out)
+            if out.count == givenStart {
+                out.removeLast(2)
+            } else if risky(out[givenStart...]) {
+                out.insert(UInt8(ascii: "{"), at: givenStart)
                 out.append(UInt8(ascii: "}"))
-            } else {
-                out.append(contentsOf: givenText)
             }
         }
 
@@ -293,27 +291,35 @@ extension BibTeXWriter {
 
         /// `lin2025survey`: first author's family name, year, first significant title word; ASCII letters.
         public mutating func baseKey(for record: WorkRecord) -> String {
+            var key = scratch
+            scratch = []
+            key.removeAll(keepingCapacity: true)
             let first = record.authors.first
             let name = first.map { $0.family.isEmpty ? $0.display : $0.family } ?? ""
-            var family: String
             if BibTeXWriter.isASCII(name) {
                 // The last word (split at spaces and hyphens), its letters in lower case.
-                var bytes: [UInt8] = []
-                for b in name.utf8.reversed() {
-                    if b == UInt8(ascii: " ") || b == UInt8(ascii: "-") { if bytes.isEmpty { continue } else { break } }
-                    bytes.append(b)
-                }
-                family = String(decoding: bytes.reversed().compactMap(BibTeXWriter.lowerLetter), as: UTF8.self)
+                let bytes = name.utf8
+                var end = bytes.endIndex
+                while end > bytes.startIndex, let b = Optional(bytes[bytes.index(before: end)]),
+                      b == UInt8(ascii: " ") || b == UInt8(ascii: "-") { end = bytes.index(before: end) }
+                var start = end
+                while start > bytes.startIndex, let b = Optional(bytes[bytes.index(before: start)]),
+                      b != UInt8(ascii: " ") && b != UInt8(ascii: "-") { start = bytes.index(before: start) }
+                for b in bytes[start..<end] { if let lower = BibTeXWriter.lowerLetter(b) { key.append(lower) } }
             } else if let known = families[name] {
-                family = known
+                key.append(contentsOf: known.utf8)
             } else {
                 let words = name.split(whereSeparator: { $0 == " " || $0 == "-" })
-                family = words.last.map { BibTeXWriter.asciiLetters(String($0)) } ?? ""
+                let family = words.last.map { BibTeXWriter.asciiLetters(String($0)) } ?? ""
                 families[name] = family
+                key.append(contentsOf: family.utf8)
             }
-            if family.isEmpty { family = "anon" }
-            if let year = record.year { family += String(year) }
-            return family + (BibTeXWriter.titleWord(record.title ?? "") ?? "")
+            if key.isEmpty { key.append(contentsOf: "anon".utf8) }
+            if let year = record.year { key.append(contentsOf: String(year).utf8) }
+            if let word = BibTeXWriter.titleWord(record.title ?? "") { key.append(contentsOf: word.utf8) }
+            let text = String(decoding: key, as: UTF8.self)
+            scratch = key
+            return text
         }
     }
 
@@ -359,7 +365,23 @@ extension BibTeXWriter {
         return b < 0x80 && lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") ? lower : nil
     }
 
-    static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
+    static func isASCII(_ s: String) -> Bool {
+        // Eight bytes at a time where the text is contiguous (native strings are).
+        s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+            var i = 0
+            var bits: UInt64 = 0
+            while i + 8 <= bytes.count {
+                bits |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < bytes.count {
+                bits |= UInt64(bytes[i])
+                i += 1
+            }
+            return bits & 0x8080_8080_8080_8080 == 0
+        } ?? s.utf8.allSatisfy { $0 < 0x80 }
+    }
 
     /// ASCII bytes `escape` changes or must track: `\ $ { } & % # _` and line breaks and tabs.
     @inline(__always)
@@ -432,13 +454,15 @@ extension BibTeXWriter {
 
     /// Whether `and` (any case) stands as a word between white space or the ends: bibtex would
     /// split a name list there.
-    static func containsAndWord(_ bytes: [UInt8]) -> Bool {
+    static func containsAndWord(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return containsAndWord(String(decoding: bytes, as: UTF8.self)) }
         func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         var afterSpace = true
-        for (i, b) in bytes.enumerated() {
-            if afterSpace, b | 0x20 == UInt8(ascii: "a"), i + 2 < bytes.count, bytes[i + 1] | 0x20 == UInt8(ascii: "n"),
-               bytes[i + 2] | 0x20 == UInt8(ascii: "d"), i + 3 == bytes.count || space(bytes[i + 3]) {
+        let end = bytes.endIndex
+        for i in bytes.indices {
+            let b = bytes[i]
+            if afterSpace, b | 0x20 == UInt8(ascii: "a"), i + 2 < end, bytes[i + 1] | 0x20 == UInt8(ascii: "n"),
+               bytes[i + 2] | 0x20 == UInt8(ascii: "d"), i + 3 == end || space(bytes[i + 3]) {
                 return true
             }
             afterSpace = space(b)

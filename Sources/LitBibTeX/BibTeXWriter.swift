@@ -214,6 +214,7 @@ public enum BibTeXWriter {
     /// others get `a`, `b`, … in the given order.
     public static func uniqueKeys(_ bases: [String], taken: Set<String> = []) -> [String] {
         var used = taken
+        used.reserveCapacity(taken.count + bases.count)
         var out: [String] = []
         out.reserveCapacity(bases.count)
         for base in bases {

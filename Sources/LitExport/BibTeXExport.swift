@@ -40,12 +40,14 @@ public enum BibTeXExport {
         let records = data.papers.map { $0.raw == nil || $0.key == nil ? record($0) : nil }
         let keys = generatedKeys(data, records)
         let text = data.text
-        var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 4096)
+        // Stored entries take about their own size; a generated one about 400 bytes.
+        let generatedCount = records.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 512 * generatedCount + 4096)
         // Entries from one .bib mostly share their block of @string definitions: parse each block once.
         var parsed: [ArraySlice<UInt8>: [(name: String, text: String)]] = [:]
         var verbatim = 0, generated = 0
         let options = BibTeXWriter.Options(utf8: utf8)
-        for (i, (row, record)) in zip(data.papers, records).enumerated() where row.isSelected {
+        for (i, row) in data.papers.enumerated() where row.isSelected {
             if let raw = row.raw {
                 var strings: [(name: String, text: String)] = []
                 if let range = row.rawStrings, !range.isEmpty {
@@ -58,7 +60,7 @@ public enum BibTeXExport {
                 file.appendVerbatim(text[raw], strings: strings)
                 verbatim += 1
             } else {
-                file.appendGenerated(record!, key: row.key ?? keys[i] ?? "paper\(row.node)", options: options)
+                file.appendGenerated(records[i]!, key: row.key ?? keys[i] ?? "paper\(row.node)", options: options)
                 generated += 1
             }
         }

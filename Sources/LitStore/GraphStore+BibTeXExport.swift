@@ -85,7 +85,9 @@ private struct BibTeXExportReader {
             let id = row.int64(0)
             let props = row.bytes(1)
             var members = PaperMembers()
-            guard JSONMembers.forEach(props, { name, member in members.note(name, member) }) else {
+            var iterator = JSONMembers.Iterator(props)
+            while let (name, member) = iterator.next() { members.note(name, member) }
+            guard !iterator.failed else {
                 throw Diagnostic.error("store.props", "stored properties of node \(id) are not a JSON object")
             }
             let key = members.key.flatMap { $0.kind == .text ? JSONMembers.string(props, $0) : nil }
@@ -178,31 +180,42 @@ private struct BibTeXExportReader {
     func readAuthors(into rows: inout [PaperBibTeXRow], index: [Int64: Int], needsFields: [Bool]) throws {
         let count = needsFields.reduce(0) { $0 + ($1 ? 1 : 0) }
         guard count > 0 else { return }
-        var found: [[(position: PositionKey, edge: Int64, name: PersonName)]] = Array(repeating: [], count: rows.count)
+        // The edges first, gathered in scan order (edge id order, which is mostly paper then position
+        // order already; sorted only when it is not), then the authors' names in one pass over their
+        // nodes in id order: looking each one up beside its edge would read a page per edge.
+        var found: [(row: Int, position: PositionKey, edge: Int64, author: Int64)] = []
+        var texts: [String] = []
+        func before(_ a: (row: Int, position: PositionKey, edge: Int64, author: Int64),
+                    _ b: (row: Int, position: PositionKey, edge: Int64, author: Int64)) -> Bool {
+            if a.row != b.row { return a.row < b.row }
+            if !PositionKey.equal(a.position, b.position, texts: texts) { return PositionKey.less(a.position, b.position, texts: texts) }
+            return a.edge < b.edge
+        }
+        var lastSource: Int64 = -1
+        var lastRow: Int? = nil
+        var sorted = true
         let body: (RowBytes) throws -> Void = { row in
-            guard let i = index[row.int64(0)], needsFields[i] else { return }
+            let source = row.int64(0)
+            if source != lastSource {
+                lastSource = source
+                lastRow = index[source].flatMap { needsFields[$0] ? $0 : nil }
+            }
+            guard let i = lastRow else { return }
             let edge = row.int64(1)
             let edgeProps = row.bytes(2)
             var position = PositionKey.null
-            var seen = false
-            _ = JSONMembers.forEach(edgeProps) { name, member in
-                guard !seen, JSONMembers.name(name, is: "position") else { return }
-                seen = true
-                position = PositionKey(edgeProps, member)
+            var members = JSONMembers.Iterator(edgeProps)
+            while let (name, member) = members.next() {
+                if JSONMembers.name(name, is: "position") {
+                    position = PositionKey(edgeProps, member, texts: &texts)
+                    break
+                }
             }
-            let author = row.bytes(3)
-            var display: JSONMember?, family: JSONMember?, given: JSONMember?
-            _ = JSONMembers.forEach(author) { name, member in
-                if JSONMembers.name(name, is: "name") { if display == nil { display = member } }
-                else if JSONMembers.name(name, is: "family") { if family == nil { family = member } }
-                else if JSONMembers.name(name, is: "given") { if given == nil { given = member } }
-            }
-            func text(_ member: JSONMember?) -> String {
-                member.flatMap { $0.kind == .text ? JSONMembers.string(author, $0) : nil } ?? ""
-            }
-            found[i].append((position, edge, PersonName(display: text(display), family: text(family), given: text(given))))
+            let entry = (i, position, edge, row.int64(3))
+            if sorted, let last = found.last, before(entry, last) { sorted = false }
+            found.append(entry)
         }
-        let columns = "SELECT e.src, e.id, e.props, a.props FROM edge e JOIN node a ON a.id = e.dst WHERE e.type = 'AUTHORED_BY'"
+        let columns = "SELECT src, id, props, dst FROM edge WHERE type = 'AUTHORED_BY'"
         if count * 4 > rows.count {
             // Most papers: one scan of every authorship edge.
             try forEachRow(db, sql: columns, body)
@@ -213,32 +226,78 @@ private struct BibTeXExportReader {
                 list += String(row.node)
             }
             list += "]"
-            try forEachRow(db, sql: columns + " AND e.src IN (SELECT value FROM json_each(?))", arguments: [list], body)
+            try forEachRow(db, sql: columns + " AND src IN (SELECT value FROM json_each(?))", arguments: [list], body)
         }
-        for i in rows.indices where !found[i].isEmpty {
-            found[i].sort { ($0.position, $0.edge) < ($1.position, $1.edge) }
-            rows[i].authors = found[i].map(\.name)
+        var names: [Int64: PersonName] = [:]
+        let authors = Set(found.map(\.author)).sorted()
+        names.reserveCapacity(authors.count)
+        try forEachRow(db, sql: "SELECT id, props FROM node WHERE id IN (SELECT value FROM json_each(?))",
+                       arguments: ["[" + authors.map(String.init).joined(separator: ",") + "]"]) { row in
+            let author = row.bytes(1)
+            var display: JSONMember?, family: JSONMember?, given: JSONMember?
+            var members = JSONMembers.Iterator(author)
+            while let (name, member) = members.next() {
+                if JSONMembers.name(name, is: "name") { if display == nil { display = member } }
+                else if JSONMembers.name(name, is: "family") { if family == nil { family = member } }
+                else if JSONMembers.name(name, is: "given") { if given == nil { given = member } }
+            }
+            func text(_ member: JSONMember?) -> String {
+                guard let member, member.kind == .text else { return "" }
+                return JSONMembers.string(author, member)
+            }
+            names[row.int64(0)] = PersonName(display: text(display), family: text(family), given: text(given))
+        }
+        if !sorted { found.sort(by: before) }
+        var k = 0
+        while k < found.count {
+            let i = found[k].row
+            var end = k + 1
+            while end < found.count && found[end].row == i { end += 1 }
+            rows[i].authors.reserveCapacity(end - k)
+            // An edge to a missing node names no author (as a join would drop it).
+            for j in k..<end { if let name = names[found[j].author] { rows[i].authors.append(name) } }
+            k = end
         }
     }
 }
 
-/// A `position` as SQLite orders `json_extract` results: NULL, then numbers, then text.
-private enum PositionKey: Comparable {
-    case null
-    case number(Double)
-    case text(String)
+/// A `position` as SQLite orders `json_extract` results: NULL, then numbers, then text (by value;
+/// `texts` holds the text values, `value` indexes it). Plain data, so gathering thousands is cheap.
+private struct PositionKey {
+    var rank: UInt8
+    var value: Double
 
-    init(_ props: UnsafeBufferPointer<UInt8>, _ member: JSONMember) {
+    static let null = PositionKey(rank: 0, value: 0)
+
+    init(rank: UInt8, value: Double) {
+        self.rank = rank
+        self.value = value
+    }
+
+    init(_ props: UnsafeBufferPointer<UInt8>, _ member: JSONMember, texts: inout [String]) {
         switch member.kind {
         case .null: self = .null
-        case .true: self = .number(1)
-        case .false: self = .number(0)
+        case .true: self.init(rank: 1, value: 1)
+        case .false: self.init(rank: 1, value: 0)
         case .integer, .real:
-            self = .number(Double(String(decoding: UnsafeBufferPointer(rebasing: props[member.start..<member.end]), as: UTF8.self)) ?? 0)
-        case .text: self = .text(JSONMembers.string(props, member))
+            self.init(rank: 1, value: Double(String(decoding: UnsafeBufferPointer(rebasing: props[member.start..<member.end]), as: UTF8.self)) ?? 0)
+        case .text:
+            texts.append(JSONMembers.string(props, member))
+            self.init(rank: 2, value: Double(texts.count - 1))
         case .array, .object:
-            self = .text(String(decoding: UnsafeBufferPointer(rebasing: props[member.start..<member.end]), as: UTF8.self))
+            texts.append(String(decoding: UnsafeBufferPointer(rebasing: props[member.start..<member.end]), as: UTF8.self))
+            self.init(rank: 2, value: Double(texts.count - 1))
         }
+    }
+
+    static func less(_ a: PositionKey, _ b: PositionKey, texts: [String]) -> Bool {
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.rank == 2 { return texts[Int(a.value)] < texts[Int(b.value)] }
+        return a.value < b.value
+    }
+
+    static func equal(_ a: PositionKey, _ b: PositionKey, texts: [String]) -> Bool {
+        !less(a, b, texts: texts) && !less(b, a, texts: texts)
     }
 }
 

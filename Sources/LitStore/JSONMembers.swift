@@ -23,24 +23,55 @@ enum JSONMembers {
     /// false when the text is not a JSON object.
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>,
                         _ body: (UnsafeBufferPointer<UInt8>, JSONMember) -> Void) -> Bool {
-        var i = skipSpace(bytes, 0)
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
-        i = skipSpace(bytes, i + 1)
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return skipSpace(bytes, i + 1) == bytes.count }
-        while true {
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
-            guard let nameEnd = stringEnd(bytes, i) else { return false }
+        var members = Iterator(bytes)
+        while let (name, member) = members.next() { body(name, member) }
+        return !members.failed
+    }
+
+    /// The top-level members of a JSON object one at a time; `failed` tells, once `next()` gave nil,
+    /// whether the text was not a JSON object.
+    struct Iterator {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i: Int
+        var failed = false
+        var done = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            i = skipSpace(bytes, 0)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { failed = true; done = true; return }
+            i = skipSpace(bytes, i + 1)
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { finish(at: i) }
+        }
+
+        private mutating func finish(at close: Int) {
+            done = true
+            if skipSpace(bytes, close + 1) != bytes.count { failed = true }
+        }
+
+        private mutating func fail() -> (UnsafeBufferPointer<UInt8>, JSONMember)? {
+            failed = true
+            done = true
+            return nil
+        }
+
+        mutating func next() -> (UnsafeBufferPointer<UInt8>, JSONMember)? {
+            guard !done else { return nil }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let nameEnd = stringEnd(bytes, i) else { return fail() }
             let name = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<(nameEnd - 1)])
             i = skipSpace(bytes, nameEnd)
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return fail() }
             i = skipSpace(bytes, i + 1)
-            guard let member = value(bytes, i) else { return false }
-            body(name, member)
+            guard let member = value(bytes, i) else { return fail() }
             i = skipSpace(bytes, member.end)
-            guard i < bytes.count else { return false }
-            if bytes[i] == UInt8(ascii: "}") { return skipSpace(bytes, i + 1) == bytes.count }
-            guard bytes[i] == UInt8(ascii: ",") else { return false }
-            i = skipSpace(bytes, i + 1)
+            guard i < bytes.count else { return fail() }
+            if bytes[i] == UInt8(ascii: "}") {
+                finish(at: i)
+            } else {
+                guard bytes[i] == UInt8(ascii: ",") else { return fail() }
+                i = skipSpace(bytes, i + 1)
+            }
+            return (name, member)
         }
     }
 
@@ -145,7 +176,7 @@ enum JSONMembers {
     }
 
     @inline(__always)
-    private static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+    static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var i = start
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         return i
@@ -154,7 +185,7 @@ enum JSONMembers {
     /// The index after the closing quote of the string starting at `start`: the next quote not
     /// escaped by an odd run of backslashes, found with `memchr`.
     @inline(__always)
-    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
+    static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         var i = start + 1
         while i < bytes.count {
@@ -169,7 +200,7 @@ enum JSONMembers {
     }
 
     /// The value starting at `start`: its kind and extent.
-    private static func value(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> JSONMember? {
+    static func value(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> JSONMember? {
         guard start < bytes.count else { return nil }
         switch bytes[start] {
         case UInt8(ascii: "\""):
