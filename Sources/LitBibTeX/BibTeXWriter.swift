@@ -42,8 +42,6 @@ public enum BibTeXWriter {
         var strings: [UInt8] = []
         var body: [UInt8] = []
         var defined = Set<String>()
-        /// What generated entries reuse: escapes and author fields already made, scratch buffers.
-        var generator = Generator()
 
         /// `capacity`: the bytes the entries are expected to take.
         public init(capacity: Int = 0) {
@@ -61,15 +59,9 @@ public enum BibTeXWriter {
             body.append(newline)
         }
 
-        /// An entry already written in the clean style (`write(_:key:options:)`).
+        /// An entry already written in the clean style (`write(_:key:options:)`, `Generator.appendEntry`).
         public mutating func appendGenerated(_ entry: some Collection<UInt8>) {
             body.append(contentsOf: entry)
-            body.append(newline)
-        }
-
-        /// A generated entry for a work, written in the clean style.
-        public mutating func appendGenerated(_ record: WorkRecord, key: String, options: Options = Options()) {
-            generator.appendEntry(record, key: key, options: options, to: &body)
             body.append(newline)
         }
 
