@@ -59,15 +59,9 @@ public enum BibTeXWriter {
             body.append(newline)
         }
 
-        /// An entry already written in the clean style (`write(_:key:options:)`).
+        /// An entry already written in the clean style (`write(_:key:options:)`, `Generator.appendEntry`).
         public mutating func appendGenerated(_ entry: some Collection<UInt8>) {
             body.append(contentsOf: entry)
-            body.append(newline)
-        }
-
-        /// A generated entry for a work, written in the clean style.
-        public mutating func appendGenerated(_ record: WorkRecord, key: String, options: Options = Options()) {
-            BibTeXWriter.append(entry(for: record, key: key, options: options), monthMacros: true, to: &body)
             body.append(newline)
         }
 
@@ -159,128 +153,6 @@ public enum BibTeXWriter {
         return nil
     }
 
-    /// A generated entry, written in the clean style (month as a macro).
-    public static func write(_ record: WorkRecord, key: String, options: Options = Options()) -> String {
-        write(entry(for: record, key: key, options: options), monthMacros: true)
-    }
-
-    /// A generated entry for a work known from Atom (or merged sources): `@article` when a journal is
-    /// known, else `@misc`, with the arXiv fields.
-    public static func entry(for record: WorkRecord, key: String, options: Options = Options()) -> BibTeXEntry {
-        var fields: [(name: String, value: String)] = []
-        func add(_ name: String, _ value: String?) {
-            if let value, !value.isEmpty { fields.append((name, value)) }
-        }
-        let text: (String) -> String = { escape($0, utf8: options.utf8) }
-        add("title", record.title.map { protectTitle(text($0)) })
-        if !record.authors.isEmpty {
-            add("author", record.authors.map { authorField($0, options: options) }.joined(separator: " and "))
-        } else if let title = record.title {
-            // plain.bst sorts by author, else by `key`.
-            add("key", text(String(title.prefix(40))))
-        }
-        let journal = record.venue ?? record.journalRef
-        let isArticle = journal != nil && !record.authors.isEmpty && record.year != nil
-        if isArticle { add("journal", journal.map(text)) }
-        add("year", record.year.map(String.init))
-        if let m = record.month, (1...12).contains(m) { add("month", String(months[m - 1].prefix(3))) }
-        if let arxiv = record.arxiv {
-            add("eprint", arxiv.base)
-            add("archiveprefix", "arXiv")
-            add("primaryclass", record.primaryCategory)
-        }
-        add("doi", record.doi)
-        let url = record.arxiv.map { "https://arxiv.org/abs/\($0.base)" } ?? record.links["url"] ?? record.links["alternate"]
-        add("url", url.map(urlEscape))
-        if !isArticle, let journal { add("note", text(journal)) }
-        return BibTeXEntry(type: isArticle ? "article" : "misc", key: key, fields: fields)
-    }
-
-    /// `Family, Given` with braces where bibtex would mis-split (`and` inside, commas).
-    static func authorField(_ name: PersonName, options: Options) -> String {
-        let text: (String) -> String = { escape($0, utf8: options.utf8) }
-        var family = name.family.isEmpty ? name.display : name.family
-        var given = name.family.isEmpty ? "" : name.given
-        family = text(family)
-        given = text(given)
-        func risky(_ s: String) -> Bool { s.utf8.contains(UInt8(ascii: ",")) || containsAndWord(s) }
-        if risky(family) || (name.family.isEmpty && family.utf8.contains(UInt8(ascii: " "))) { family = "{\(family)}" }
-        if risky(given) { given = "{\(given)}" }
-        return given.isEmpty ? family : "\(family), \(given)"
-    }
-
-    /// Whether `and` (any case) stands as a word between white space or the ends: bibtex would
-    /// split a name list there.
-    static func containsAndWord(_ s: String) -> Bool {
-        let scalars = s.unicodeScalars
-        var i = scalars.startIndex
-        var afterSpace = true
-        while i != scalars.endIndex {
-            let c = scalars[i]
-            if afterSpace, c == "a" || c == "A" {
-                var j = scalars.index(after: i)
-                if j != scalars.endIndex, scalars[j] == "n" || scalars[j] == "N" {
-                    j = scalars.index(after: j)
-                    if j != scalars.endIndex, scalars[j] == "d" || scalars[j] == "D" {
-                        j = scalars.index(after: j)
-                        if j == scalars.endIndex || isWhitespace(scalars[j]) { return true }
-                    }
-                }
-            }
-            afterSpace = isWhitespace(c)
-            i = scalars.index(after: i)
-        }
-        return false
-    }
-
-    /// Text for a braced value: LaTeX specials escaped outside math, braces balanced, non-ASCII as
-    /// LaTeX unless `utf8`.
-    public static func escape(_ text: String, utf8: Bool) -> String {
-        // Nothing to change in most values: no specials, no braces, no math, ASCII or kept as UTF-8.
-        if !text.utf8.contains(where: { escapeNeeded[Int($0)] || ($0 >= 0x80 && !utf8) }) { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 8)
-        var inMath = false
-        var depth = 0
-        var i = text.startIndex
-        while i < text.endIndex {
-            let ch = text[i]
-            i = text.index(after: i)
-            if ch == "\\" && i < text.endIndex {
-                // A command or escape as written: keep it, with the next character.
-                let next = text[i]
-                i = text.index(after: i)
-                if next == "{" { out.append(contentsOf: "\\textbraceleft{}".utf8) }
-                else if next == "}" { out.append(contentsOf: "\\textbraceright{}".utf8) }
-                else { out.append(UInt8(ascii: "\\")); out.append(contentsOf: next.utf8) }
-                continue
-            }
-            if ch == "$" { inMath.toggle(); out.append(UInt8(ascii: "$")); continue }
-            if ch == "{" { depth += 1; out.append(UInt8(ascii: "{")); continue }
-            if ch == "}" {
-                if depth == 0 { continue }   // an unmatched '}' would end the value
-                depth -= 1; out.append(UInt8(ascii: "}")); continue
-            }
-            if inMath { out.append(contentsOf: ch.utf8); continue }
-            switch ch {
-            case "&", "%", "#", "_": out.append(UInt8(ascii: "\\")); out.append(contentsOf: ch.utf8)
-            case "\n", "\r", "\t": out.append(UInt8(ascii: " "))
-            default:
-                if ch.isASCII || utf8 { out.append(contentsOf: ch.utf8) }
-                else if let greek = greekLetters[ch] { out.append(contentsOf: "$\\\(greek)$".utf8) }
-                else { out.append(contentsOf: LaTeX.encode(String(ch)).utf8) }
-            }
-        }
-        if inMath { out.append(UInt8(ascii: "$")) }
-        for _ in 0..<depth { out.append(UInt8(ascii: "}")) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// ASCII bytes `escape` changes or must track: `\ $ { } & % # _` and line breaks and tabs.
-    static let escapeNeeded: [Bool] = (0..<256).map { byte in
-        "\\${}&%#_\n\r\t".utf8.contains(UInt8(byte))
-    }
-
     static let greekLetters: [Character: String] = [
         "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
         "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
@@ -289,91 +161,9 @@ public enum BibTeXWriter {
         "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
     ]
 
-    static func urlEscape(_ url: String) -> String {
-        guard url.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: " ") }) else { return url }
-        var out: [UInt8] = []
-        for byte in url.utf8 {
-            switch byte {
-            case UInt8(ascii: "{"): out.append(contentsOf: "%7B".utf8)
-            case UInt8(ascii: "}"): out.append(contentsOf: "%7D".utf8)
-            case UInt8(ascii: " "): out.append(contentsOf: "%20".utf8)
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Braces around words a style must not lower-case: acronyms and mixed case (`CLIP`, `LLaVA`,
-    /// `BLIP-2`, `DINOv2`), at brace level 0 and outside math.
-    public static func protectTitle(_ title: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(title.utf8.count + 16)
-        var wordStart: String.Index? = nil
-        var depth = 0
-        var inMath = false
-        func flush(upTo end: String.Index) {
-            guard let start = wordStart else { return }
-            wordStart = nil
-            let word = title[start..<end]
-            // Per hyphen/slash segment: an acronym or a capital after the first letter (`Multi-Modal`
-            // is title case, `BLIP-2` and `ViT-B/16` are not).
-            var protect = false
-            var letters = 0
-            for ch in word {
-                if ch == "-" || ch == "/" || ch == "." { letters = 0; continue }
-                guard isLetter(ch) else { continue }
-                if letters > 0 && isUppercase(ch) { protect = true; break }
-                letters += 1
-            }
-            if protect && !word.utf8.contains(UInt8(ascii: "\\")) {
-                out.append(UInt8(ascii: "{"))
-                out.append(contentsOf: word.utf8)
-                out.append(UInt8(ascii: "}"))
-            } else {
-                out.append(contentsOf: word.utf8)
-            }
-        }
-        var i = title.startIndex
-        while i < title.endIndex {
-            let ch = title[i]
-            let next = title.index(after: i)
-            if depth == 0 && !inMath && (isLetter(ch) || isNumber(ch) || ch == "-" || ch == "\\"
-                                         || ((ch == "." || ch == "/") && wordStart != nil)) {
-                if wordStart == nil { wordStart = i }
-                i = next
-                continue
-            }
-            flush(upTo: i)
-            if ch == "$" { inMath.toggle() }
-            if ch == "{" { depth += 1 } else if ch == "}" { depth = max(0, depth - 1) }
-            out.append(contentsOf: ch.utf8)
-            i = next
-        }
-        flush(upTo: title.endIndex)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static let stopWords: Set<String> = ["a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards",
                                          "toward", "via", "from", "by", "at", "is", "are", "do", "does", "what",
                                          "how", "why", "when", "can", "into", "as", "its", "we", "our"]
-
-    /// `lin2025survey`: first author's family name, year, first significant title word; ASCII letters.
-    public static func baseKey(for record: WorkRecord) -> String {
-        let first = record.authors.first
-        let familyWords = (first.map { $0.family.isEmpty ? $0.display : $0.family } ?? "")
-            .split(whereSeparator: { $0 == " " || $0 == "-" })
-        let family = familyWords.last.map { asciiLetters(String($0)) } ?? ""
-        let year = record.year.map(String.init) ?? ""
-        var firstWord: String? = nil
-        var word: String? = nil
-        for piece in LaTeX.decode(record.title ?? "").split(whereSeparator: { !isLetter($0) && !isNumber($0) }) {
-            let letters = asciiLetters(String(piece))
-            if letters.isEmpty { continue }
-            if firstWord == nil { firstWord = letters }
-            if !stopWords.contains(letters) { word = letters; break }
-        }
-        return (family.isEmpty ? "anon" : family) + year + (word ?? firstWord ?? "")
-    }
 
     // Character classes with the ASCII answer looked up directly (Unicode properties are slow).
     static func isLetter(_ ch: Character) -> Bool {
@@ -416,6 +206,7 @@ public enum BibTeXWriter {
     /// others get `a`, `b`, … in the given order.
     public static func uniqueKeys(_ bases: [String], taken: Set<String> = []) -> [String] {
         var used = taken
+        used.reserveCapacity(taken.count + bases.count)
         var out: [String] = []
         out.reserveCapacity(bases.count)
         for base in bases {

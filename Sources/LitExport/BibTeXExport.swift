@@ -2,7 +2,8 @@
 // with the @string definitions it uses, each once, first); any other paper (from Atom, or a stub
 // filled in since) is generated in the writer's clean style with a key like `lin2025survey` that is
 // unique across the graph and stable from run to run (suffixes follow node order, which only grows).
-// Papers are written in node order, into one byte buffer, from a few scans of the store.
+// Papers are written in node order, into one byte buffer, from a few scans of the store; generated
+// entries are made on two threads, each over half the papers, and put in place.
 import Foundation
 import LitBibTeX
 import LitModel
@@ -36,45 +37,97 @@ public enum BibTeXExport {
             selected = found
         }
         let data = try store.paperBibTeXRows(nodes: selected)
-        // Records for the papers written from their properties (and the keyless ones, whose keys are generated).
-        let records = data.papers.map { $0.raw == nil || $0.key == nil ? record($0) : nil }
-        let keysByNode = generatedKeys(data, records)
+        let papers = data.papers
+        // Generated entries are made on both cores, each over half the papers in node order, then
+        // put in place; keys are made unique in one pass in between, so the bytes do not depend on it.
+        let parts = papers.count >= 2_000 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let bounds = (0...parts).map { papers.count * $0 / parts }
+        // Records of the papers written from their properties (and of the keyless ones, whose keys are
+        // generated), with the base keys of the keyless ones.
+        let made = inParts(parts) { part -> (records: [WorkRecord?], bases: [String]) in
+            var generator = BibTeXWriter.Generator()
+            var records: [WorkRecord?] = []
+            var bases: [String] = []
+            records.reserveCapacity(bounds[part + 1] - bounds[part])
+            for row in papers[bounds[part]..<bounds[part + 1]] {
+                let record = row.raw == nil || row.key == nil ? Self.record(row) : nil
+                if row.key == nil { bases.append(generator.baseKey(for: record!)) }
+                records.append(record)
+            }
+            return (records, bases)
+        }
+        let keys = generatedKeys(papers, bases: made.flatMap(\.bases), taken: data.takenKeys)
+        let options = BibTeXWriter.Options(utf8: utf8)
+        let entries = inParts(parts) { part -> (bytes: [UInt8], ends: [Int]) in
+            var generator = BibTeXWriter.Generator()
+            var bytes: [UInt8] = []
+            var ends: [Int] = []
+            let start = bounds[part]
+            let records = made[part].records
+            bytes.reserveCapacity(512 * records.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
+            for i in start..<bounds[part + 1] where papers[i].isSelected && papers[i].raw == nil {
+                let row = papers[i]
+                generator.appendEntry(records[i - start]!, key: row.key ?? keys[i] ?? "paper\(row.node)", options: options, to: &bytes)
+                ends.append(bytes.count)
+            }
+            return (bytes, ends)
+        }
+
         let text = data.text
-        var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + 4096)
+        var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + entries.reduce(0) { $0 + $1.bytes.count } + 4096)
         // Entries from one .bib mostly share their block of @string definitions: parse each block once.
         var parsed: [ArraySlice<UInt8>: [(name: String, text: String)]] = [:]
         var verbatim = 0, generated = 0
-        let options = BibTeXWriter.Options(utf8: utf8)
-        for (row, record) in zip(data.papers, records) where row.isSelected {
-            if let raw = row.raw {
-                var strings: [(name: String, text: String)] = []
-                if let range = row.rawStrings, !range.isEmpty {
-                    let block = text[range]
-                    if let known = parsed[block] { strings = known } else {
-                        strings = self.strings(in: String(decoding: block, as: UTF8.self))
-                        parsed[block] = strings
+        for part in 0..<parts {
+            var next = 0, from = 0
+            for row in papers[bounds[part]..<bounds[part + 1]] where row.isSelected {
+                if let raw = row.raw {
+                    var strings: [(name: String, text: String)] = []
+                    if let range = row.rawStrings, !range.isEmpty {
+                        let block = text[range]
+                        if let known = parsed[block] { strings = known } else {
+                            strings = self.strings(in: String(decoding: block, as: UTF8.self))
+                            parsed[block] = strings
+                        }
                     }
+                    file.appendVerbatim(text[raw], strings: strings)
+                    verbatim += 1
+                } else {
+                    let end = entries[part].ends[next]
+                    file.appendGenerated(entries[part].bytes[from..<end])
+                    next += 1
+                    from = end
+                    generated += 1
                 }
-                file.appendVerbatim(text[raw], strings: strings)
-                verbatim += 1
-            } else {
-                file.appendGenerated(record!, key: row.key ?? keysByNode[row.node] ?? "paper\(row.node)", options: options)
-                generated += 1
             }
         }
         return Result(bytes: file.finish(), entries: verbatim + generated, verbatim: verbatim, generated: generated,
                       diagnostics: diagnostics)
     }
 
-    /// Keys for papers without one: `lin2025survey`, then `…a`, `…b` in node order, past every key taken.
-    static func generatedKeys(_ data: PaperBibTeXRows, _ records: [WorkRecord?]) -> [Int64: String] {
-        let keyless = zip(data.papers, records).filter { $0.0.key == nil }
-        guard !keyless.isEmpty else { return [:] }
-        let keys = BibTeXWriter.uniqueKeys(keyless.map { BibTeXWriter.baseKey(for: $0.1!) }, taken: data.takenKeys)
-        var out: [Int64: String] = [:]
-        out.reserveCapacity(keyless.count)
-        for ((row, _), key) in zip(keyless, keys) { out[row.node] = key }
-        return out
+    /// Runs `body` for parts `0..<parts` at once (one thread each), the results in part order.
+    static func inParts<T: Sendable>(_ parts: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        if parts == 1 { return [body(0)] }
+        let results = Slots<T>(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in results.set(part, body(part)) }
+        return results.values
+    }
+
+    /// One result slot per part, each written by one thread only.
+    final class Slots<T>: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<T?>
+        init(_ count: Int) { slots = .allocate(capacity: count); slots.initialize(repeating: nil) }
+        deinit { slots.deinitialize(); slots.deallocate() }
+        func set(_ index: Int, _ value: T) { slots[index] = value }
+        var values: [T] { slots.map { $0! } }
+    }
+
+    /// Keys for papers without one (by row; nil for the others), from their base keys in row order:
+    /// `lin2025survey`, then `…a`, `…b` in node order, past every key taken.
+    static func generatedKeys(_ papers: [PaperBibTeXRow], bases: [String], taken: Set<String>) -> [String?] {
+        guard !bases.isEmpty else { return Array(repeating: nil, count: papers.count) }
+        var keys = BibTeXWriter.uniqueKeys(bases, taken: taken).makeIterator()
+        return papers.map { $0.key == nil ? keys.next() : nil }
     }
 
     /// The @string definitions in a stored block, each with its name.

@@ -122,13 +122,12 @@ public enum TaxonomyLinker {
                 byID[hit.id] = (node, lexiconSuffix(hit.id))
                 return byID[hit.id]
             }
-            var props: [UInt8] = []
-            props.reserveCapacity(256)
             let vias = ["curated", "lexicon"]
             let stored = try writer.hasEdges(types: LinkTypes.all, vias: vias) ? try writer.edgeCursor(types: LinkTypes.all, vias: vias) : nil
             var nextStored = try stored?.next()
             var deletions: [Int64] = []
-            var lexiconInserts: [NewEdge] = []
+            var lexiconInserts = EdgeBatch()
+            var matching = Lexicon.MatchState()
             var curatedInserts: [Int64: [NewEdge]] = [:]
             var seenCurated = Set<Int64>()
             /// The stored links of `paper`; those of nodes before it (no longer papers) are deleted.
@@ -139,6 +138,16 @@ public enum TaxonomyLinker {
                     nextStored = try stored?.next()
                 }
                 return out
+            }
+            /// Keeps the stored link equal to the lexicon link being made; true when kept.
+            func keep(type: String, dst: Int64, props: ArraySlice<UInt8>, in existing: inout [StoredLink]) -> Bool {
+                guard !existing.isEmpty, let k = existing.firstIndex(where: { link in
+                    guard link.type == type && link.dst == dst && link.props.utf8.count == props.count else { return false }
+                    var text = link.props
+                    return text.withUTF8 { stored in props.withUnsafeBufferPointer { memcmp(stored.baseAddress!, $0.baseAddress!, props.count) == 0 } }
+                }) else { return false }
+                existing.remove(at: k)
+                return true
             }
             /// Keeps the stored link equal to `edge`, or queues `edge` for insertion; true when kept.
             func keep(_ edge: NewEdge, in existing: inout [StoredLink]) -> Bool {
@@ -153,28 +162,34 @@ public enum TaxonomyLinker {
                 let curatedHere = curated[paper.node]
                 let vetoed = vetoes[paper.node]
                 var linked = false
-                lexicon.forEachFirstMatch(title: paper.title, abstract: paper.abstract, keywords: paper.keywords) { hit, field, phrase in
+                lexicon.forEachFirstMatch(title: paper.title, abstract: paper.abstract, keywords: paper.keywords,
+                                          state: &matching) { hit, field, phrase in
                     if curatedHere?[hit.id] != nil { return }
                     if vetoed?.contains(hit.id) == true {
                         summary.vetoed += 1
                         return
                     }
                     guard let entry = lexiconEntry(hit) else { return }
-                    props.removeAll(keepingCapacity: true)
-                    props.append(contentsOf: #"{"field":""#.utf8)
-                    props.append(contentsOf: field.rawValue.utf8)
-                    props.append(contentsOf: #"","#.utf8)
-                    if let model = hit.model {
-                        props.append(contentsOf: #""model":"#.utf8)
-                        JSONValue.appendQuoted(model, to: &props)
-                        props.append(UInt8(ascii: ","))
+                    // The evidence written as bytes straight into the batch.
+                    lexiconInserts.writeProps { props in
+                        props.append(contentsOf: #"{"field":""#.utf8)
+                        props.append(contentsOf: field.rawValue.utf8)
+                        props.append(contentsOf: #"","#.utf8)
+                        if let model = hit.model {
+                            props.append(contentsOf: #""model":"#.utf8)
+                            JSONValue.appendQuoted(model, to: &props)
+                            props.append(UInt8(ascii: ","))
+                        }
+                        props.append(contentsOf: #""phrase":"#.utf8)
+                        JSONValue.appendQuoted(utf8: phrase, to: &props)
+                        props.append(contentsOf: entry.suffix)
                     }
-                    props.append(contentsOf: #""phrase":"#.utf8)
-                    JSONValue.appendQuoted(utf8: phrase, to: &props)
-                    props.append(contentsOf: entry.suffix)
-                    let edge = NewEdge(type: hit.kind.linkType, src: paper.node, dst: entry.node,
-                                       props: String(decoding: props, as: UTF8.self))
-                    if !keep(edge, in: &existing) { lexiconInserts.append(edge) }
+                    let type = hit.kind.linkType
+                    if keep(type: type, dst: entry.node, props: lexiconInserts.pendingProps, in: &existing) {
+                        lexiconInserts.discardProps()
+                    } else {
+                        lexiconInserts.addEdge(type: type, src: paper.node, dst: entry.node)
+                    }
                     summary.lexicon += 1
                     linked = true
                 }
@@ -200,10 +215,11 @@ public enum TaxonomyLinker {
                 summary.curated += edges.count
                 if !edges.isEmpty { summary.papers += 1 }
             }
-            let inserts = lexiconInserts + curatedOrder.flatMap { curatedInserts[$0] ?? [] }
+            // Lexicon links, then curated ones.
+            for paper in curatedOrder { for edge in curatedInserts[paper] ?? [] { lexiconInserts.append(edge) } }
             try writer.deleteEdges(ids: deletions)
-            try writer.insertEdges(inserts)
-            summary.added = inserts.count
+            try writer.insertEdges(lexiconInserts)
+            summary.added = lexiconInserts.count
             summary.removed = deletions.count
         }
         return (summary, diagnostics)

@@ -15,12 +15,49 @@ public enum LinkTypes {
     public static let labels = ["Method", "ModelClass", "Application", "Gap"]
 }
 
-/// A paper's text as the linker reads it.
-public struct PaperText: Sendable {
+/// A paper's text as the linker reads it: title and abstract as UTF-8, valid during the call only.
+public struct PaperText {
     public var node: Int64
-    public var title: String?
-    public var abstract: String?
+    public var title: UnsafeBufferPointer<UInt8>?
+    public var abstract: UnsafeBufferPointer<UInt8>?
     public var keywords: [String]
+}
+
+/// Edges to insert, packed into one buffer: per edge its type, ends and the end of its property text
+/// in `props` (each edge's text follows the previous one's).
+public struct EdgeBatch {
+    var types: [String] = []
+    var rows: [(type: Int, src: Int64, dst: Int64, end: Int)] = []
+    var props: [UInt8] = []
+
+    public init() {}
+
+    public var count: Int { rows.count }
+
+    /// The property text being written for the next edge (what `writeProps` appended since the last edge).
+    public var pendingProps: ArraySlice<UInt8> { props[(rows.last?.end ?? 0)...] }
+
+    /// Appends to the next edge's property text.
+    public mutating func writeProps(_ body: (inout [UInt8]) -> Void) { body(&props) }
+
+    /// Adds an edge whose property text is `pendingProps`.
+    public mutating func addEdge(type: String, src: Int64, dst: Int64) {
+        let t: Int
+        if let known = types.firstIndex(of: type) { t = known } else { t = types.count; types.append(type) }
+        rows.append((t, src, dst, props.count))
+    }
+
+    /// Appends an edge made elsewhere.
+    public mutating func append(_ edge: NewEdge) {
+        discardProps()
+        props.append(contentsOf: edge.props.utf8)
+        addEdge(type: edge.type, src: edge.src, dst: edge.dst)
+    }
+
+    /// Drops the property bytes appended since the last edge (an edge not added after all).
+    public mutating func discardProps() {
+        props.removeLast(props.count - (rows.last?.end ?? 0))
+    }
 }
 
 /// An edge to insert: type, ends and property text (JSON object).
@@ -129,20 +166,39 @@ extension GraphWriter {
         return db.changesCount
     }
 
-    /// Calls `body` with the text of every Paper node, in node order, in one scan. The text is only
-    /// valid during the call.
+    /// Calls `body` with the text of every Paper node, in node order, in one scan. Each row's
+    /// properties are read once, from SQLite's bytes; the text is only valid during the call.
     public func forEachPaperText(_ body: (PaperText) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT n.id, json_extract(n.props, '$.title'), json_extract(n.props, '$.abstract'),
-                   json_extract(n.props, '$.keywords')
-            FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id
-            """))
-        while let row = try rows.next() {
-            var keywords: [String] = []
-            if let text: String = row[3], let list = JSONValue.parse(text)?.arrayValue {
-                keywords = list.compactMap(\.stringValue)
+        var title: [UInt8] = [], abstract: [UInt8] = []
+        try forEachRow(db, sql: """
+            SELECT n.id, n.props FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id
+            """) { row in
+            let props = row.bytes(1)
+            var titleMember: JSONMember?, abstractMember: JSONMember?, keywordsMember: JSONMember?
+            var members = JSONMembers.Iterator(props)
+            while let (name, member) = members.next() {
+                if JSONMembers.name(name, is: "title") { if titleMember == nil { titleMember = member } }
+                else if JSONMembers.name(name, is: "abstract") { if abstractMember == nil { abstractMember = member } }
+                else if JSONMembers.name(name, is: "keywords") { if keywordsMember == nil { keywordsMember = member } }
             }
-            try body(PaperText(node: row[0], title: row[1], abstract: row[2], keywords: keywords))
+            var keywords: [String] = []
+            if let list = keywordsMember, list.kind == .array {
+                JSONMembers.forEachElement(props, list) { if $0.kind == .text { keywords.append(JSONMembers.string(props, $0)) } }
+            }
+            /// A text member's bytes: in place when it has no escapes, else unescaped into `buffer`.
+            func text(_ member: JSONMember?, _ buffer: inout [UInt8], _ use: (UnsafeBufferPointer<UInt8>?) throws -> Void) rethrows {
+                guard let member, member.kind == .text else { return try use(nil) }
+                let inner = UnsafeBufferPointer(rebasing: props[(member.start + 1)..<(member.end - 1)])
+                guard inner.contains(UInt8(ascii: "\\")) else { return try use(inner) }
+                buffer.removeAll(keepingCapacity: true)
+                JSONMembers.appendUnescaped(inner, to: &buffer)
+                try buffer.withUnsafeBufferPointer { try use($0) }
+            }
+            try text(titleMember, &title) { title in
+                try text(abstractMember, &abstract) { abstract in
+                    try body(PaperText(node: row.int64(0), title: title, abstract: abstract, keywords: keywords))
+                }
+            }
         }
     }
 
@@ -176,21 +232,27 @@ extension GraphWriter {
         } sql: { rows in "DELETE FROM edge WHERE id IN (" + Array(repeating: "?", count: rows).joined(separator: ",") + ")" }
     }
 
-    /// Inserts `edges` in order, many rows per statement. Their ids follow the order given.
-    public func insertEdges(_ edges: [NewEdge]) throws {
-        try forEachBatch(edges.count, rowsPerStatement: 200, columns: 4) { range, statement in
-            var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(range.count * 4)
-            for edge in edges[range] {
-                values.append(edge.type)
-                values.append(edge.src)
-                values.append(edge.dst)
-                values.append(edge.props)
+    /// Inserts the edges of `batch` in order, many rows per statement, bound through SQLite's C API
+    /// from the batch's buffer. Their ids follow the order given.
+    public func insertEdges(_ batch: EdgeBatch) throws {
+        let perStatement = 200
+        var start = 0
+        try batch.props.withUnsafeBufferPointer { props in
+            while start < batch.rows.count {
+                let rows = min(perStatement, batch.rows.count - start)
+                let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES "
+                                     + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ","))
+                var from = start == 0 ? 0 : batch.rows[start - 1].end
+                for row in batch.rows[start..<(start + rows)] {
+                    insert.bind(batch.types[row.type])
+                    insert.bind(row.src)
+                    insert.bind(row.dst)
+                    insert.bind(utf8: UnsafeBufferPointer(rebasing: props[from..<row.end]))
+                    from = row.end
+                }
+                try insert.execute()
+                start += rows
             }
-            statement.setUncheckedArguments(StatementArguments(values))
-            try statement.execute()
-        } sql: { rows in
-            "INSERT INTO edge(type, src, dst, props) VALUES " + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ",")
         }
     }
 

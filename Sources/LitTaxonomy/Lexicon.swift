@@ -186,23 +186,49 @@ public final class Lexicon: Sendable {
     /// each keyword, with the matched text as bytes (valid during the call only).
     public func forEachFirstMatch(title: String?, abstract: String?, keywords: [String],
                                   _ found: (Hit, LexiconField, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        var state = MatchState()
+        var title = title, abstract = abstract
+        try withUTF8(&title) { title in
+            try withUTF8(&abstract) { abstract in
+                try forEachFirstMatch(title: title, abstract: abstract, keywords: keywords, state: &state, found)
+            }
+        }
+    }
+
+    private func withUTF8<T>(_ text: inout String?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        guard text != nil else { return try body(nil) }
+        return try text!.withUTF8 { try body($0) }
+    }
+
+    /// What matching keeps from one paper to the next (buffers that would otherwise be made again
+    /// for every paper). One per thread.
+    public struct MatchState {
         var scratch = Scratch()
-        var seen = [Bool](repeating: false, count: targetCount)
-        func scan(_ text: String, _ field: LexiconField) throws {
-            var text = text
-            try text.withUTF8 { bytes in
-                try collect(in: bytes, scratch: &scratch) { t, range in
-                    guard !seen[terminalTarget[Int(t)]] else { return }
-                    let terminal = terminals[Int(t)]
-                    seen[terminal.target] = true
-                    try found(Hit(target: terminal.target, kind: terminal.kind, id: terminal.id, model: terminal.model),
-                              field, UnsafeBufferPointer(rebasing: bytes[range]))
-                }
+        var seen: [Bool] = []
+        public init() {}
+    }
+
+    /// `forEachFirstMatch` over UTF-8 texts, reusing `state`'s buffers.
+    public func forEachFirstMatch(title: UnsafeBufferPointer<UInt8>?, abstract: UnsafeBufferPointer<UInt8>?,
+                                  keywords: [String], state: inout MatchState,
+                                  _ found: (Hit, LexiconField, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        if state.seen.count != targetCount { state.seen = [Bool](repeating: false, count: targetCount) }
+        else { for k in state.seen.indices { state.seen[k] = false } }
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ field: LexiconField) throws {
+            try collect(in: bytes, scratch: &state.scratch) { t, range in
+                guard !state.seen[terminalTarget[Int(t)]] else { return }
+                let terminal = terminals[Int(t)]
+                state.seen[terminal.target] = true
+                try found(Hit(target: terminal.target, kind: terminal.kind, id: terminal.id, model: terminal.model),
+                          field, UnsafeBufferPointer(rebasing: bytes[range]))
             }
         }
         if let title { try scan(title, .title) }
         if let abstract { try scan(abstract, .abstract) }
-        for keyword in keywords { try scan(keyword, .keywords) }
+        for keyword in keywords {
+            var keyword = keyword
+            try keyword.withUTF8 { try scan($0, .keywords) }
+        }
     }
 
     /// Every match in `text`, in text order (leftmost-longest, non-overlapping).

@@ -49,10 +49,17 @@ struct ExportBibTeX: ParsableCommand {
                                                  nodes: selected?.papers, utf8: utf8)
             DiagnosticPrinter.print(result.diagnostics)
             if let out {
-                try Data(result.bytes).write(to: URL(fileURLWithPath: out))
+                try result.bytes.withUnsafeBytes { bytes in
+                    // Written from the buffer in place, not copied into a Data first.
+                    try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                             count: bytes.count, deallocator: .none).write(to: URL(fileURLWithPath: out))
+                }
                 DiagnosticPrinter.printError("\(result.entries) entries (\(result.verbatim) as written, \(result.generated) generated) to \(out)")
             } else {
-                FileHandle.standardOutput.write(Data(result.bytes))
+                result.bytes.withUnsafeBytes { bytes in
+                    FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                                                         count: bytes.count, deallocator: .none))
+                }
             }
             if result.diagnostics.hasErrors { throw ExitCode(1) }
         } catch let d as Diagnostic {
