@@ -97,6 +97,8 @@ enum BibTeXWork: Sendable {
 final class BibTeXPreparation: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[BibTeXWork]] = []
+    /// Batches done with, to be freed by the preparing thread.
+    private var spent: [[BibTeXWork]] = []
     private var done = false
     private var cancelled = false
     private var finished = false
@@ -141,15 +143,26 @@ final class BibTeXPreparation: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Queues a batch, waiting while the queue is full; false when cancelled.
+    /// Queues a batch, waiting while the queue is full; false when cancelled. Frees the batches
+    /// given back meanwhile.
     private func hand(_ batch: [BibTeXWork]) -> Bool {
+        var done: [[BibTeXWork]] = []
         condition.lock()
-        defer { condition.unlock() }
         while batches.count >= Self.maxBatches && !cancelled { condition.wait() }
-        if cancelled { return false }
-        batches.append(batch)
+        swap(&done, &spent)
+        let queued = !cancelled
+        if queued { batches.append(batch) }
         condition.broadcast()
-        return true
+        condition.unlock()
+        done.removeAll()
+        return queued
+    }
+
+    /// Gives a batch back once stored, for the preparing thread to free.
+    func recycle(_ batch: [BibTeXWork]) {
+        condition.lock()
+        spent.append(batch)
+        condition.unlock()
     }
 
     /// The next batch in file order; nil when every entry was handed over.
@@ -283,12 +296,16 @@ extension Ingestor {
         var counts = (new: 0, updated: 0, unchanged: 0, skipped: 0)
         var diagnostics: [Diagnostic] = []
         let source = SourceFile(path: Self.storedPath(input.path), format: "bibtex")
+        let entries = tree.items.reduce(0) { $0 + ($1.kind == .entry ? 1 : 0) }
         let preparation = BibTeXPreparation(tree: tree, bytes: bytes, sourcePath: source.path)
         do {
             try store.writeSession(source: source, cache: cache) { writer in
                 let resolver = try BibTeXResolver(writer: writer)
+                // A file larger than the graph is loaded with the secondary indexes built afterwards.
+                let large = try entries >= 1_000 && entries > writer.nodeCount()
+                let deferred = large ? try writer.deferIndexes() : nil
                 var entryNodes: [(node: Int64, line: Int)] = []
-                while let batch = preparation.next() {
+                while var batch = preparation.next() {
                     for work in batch {
                         guard case .paper(let paper, let titleKey, let familyKey) = work else {
                             counts.skipped += 1
@@ -303,7 +320,11 @@ extension Ingestor {
                         }
                         entryNodes.append((outcome.node, paper.record.line))
                     }
+                    // Freed on the preparing thread, which allocated it.
+                    preparation.recycle(batch)
+                    batch = []
                 }
+                if let deferred { try writer.restoreIndexes(deferred) }
                 if let citedBy {
                     let citing = try paperNode(citedAs: citedBy, writer: writer, line: nil)
                     for (node, line) in entryNodes where node != citing {

@@ -85,6 +85,8 @@ public struct PreparedPaper: Sendable {
     var provenanceJSON: [UInt8]
     /// AUTHORED_BY properties, one per author in order, then PUBLISHED_IN's when there is a venue.
     var edgeJSON: [[UInt8]]
+    /// The identifiers `upsert` records for it: (kind, value), in its order.
+    public let idents: [(kind: String, value: String)]
 
     /// Prepares `record` for a writer whose source path is `sourcePath` (the edges carry it).
     public init(_ record: WorkRecord, sourcePath: String) {
@@ -100,6 +102,12 @@ public struct PreparedPaper: Sendable {
             props.append(("key", .string(key)))
             props.append(("bibkeys", .array([.string(key)])))
         }
+        var idents: [(kind: String, value: String)] = []
+        if let arxiv = record.arxiv { idents.append(("arxiv", arxiv.base)) }
+        if let doi = record.doi { idents.append(("doi", doi)) }
+        if let key = record.bibKey { idents.append(("bibkey", key)) }
+        if let fingerprint { idents.append(("fingerprint", fingerprint)) }
+        self.idents = idents
         nodeJSON = JSONValue.encodeObject(props)
         provenanceJSON = JSONValue.encodeObject(GraphWriter.provenancePairs(record, stated))
         // The evidence every edge of this record ends with (see `GraphWriter.appendEvidence`).
@@ -131,16 +139,6 @@ public struct PreparedPaper: Sendable {
             edgeJSON.append([UInt8(ascii: "{")] + evidence)
         }
     }
-
-    /// The identifiers `upsert` records for it: (kind, value), in its order.
-    public var idents: [(kind: String, value: String)] {
-        var out: [(kind: String, value: String)] = []
-        if let arxiv = record.arxiv { out.append(("arxiv", arxiv.base)) }
-        if let doi = record.doi { out.append(("doi", doi)) }
-        if let key = record.bibKey { out.append(("bibkey", key)) }
-        if let fingerprint { out.append(("fingerprint", fingerprint)) }
-        return out
-    }
 }
 
 extension GraphWriter {
@@ -161,6 +159,43 @@ extension GraphWriter {
             out[kind, default: [:]][row[1]] = row[2] as Int64
         }
         return out
+    }
+
+    /// Secondary indexes of the graph tables that a bulk load need not keep up to date row by row:
+    /// every one but `edge_out`, which merging into existing papers reads. Entity resolution and
+    /// upserts otherwise use primary keys only.
+    public struct DeferredIndexes: Sendable {
+        var definitions: [String] = []
+    }
+
+    /// Drops the secondary indexes (see `DeferredIndexes`) for the rest of the session; pass the
+    /// result to `restoreIndexes`, which builds each again from its own definition in one sorted
+    /// pass. Queries give the same answers meanwhile, only slower; a session that fails rolls the
+    /// drop back with everything else.
+    public func deferIndexes() throws -> DeferredIndexes {
+        var deferred = DeferredIndexes()
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND sql IS NOT NULL AND name <> 'edge_out'
+               AND tbl_name IN ('node', 'node_label', 'edge', 'ident', 'provenance')
+             ORDER BY rowid
+            """)
+        for row in rows {
+            let name: String = row[0]
+            deferred.definitions.append(row[1])
+            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+        }
+        return deferred
+    }
+
+    /// Builds the indexes `deferIndexes` dropped.
+    public func restoreIndexes(_ deferred: DeferredIndexes) throws {
+        for sql in deferred.definitions { try db.execute(sql: sql) }
+    }
+
+    /// Number of nodes in the graph.
+    public func nodeCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM node") ?? 0
     }
 
     /// The `arxiv` property of every Paper that has one as a string.
