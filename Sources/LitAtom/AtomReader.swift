@@ -1,7 +1,8 @@
-// The Atom stage: a streaming reader of arXiv API feeds on libxml2's xmlTextReader. It walks the file
-// node by node (memory does not grow with the file), turns each <entry> into a WorkRecord handed to a
-// callback, and reports libxml2's structured errors and the API's error feed as Diagnostics. This is
-// the only file that imports libxml2; no C type leaves it.
+// The Atom stage: a streaming reader of arXiv API feeds on libxml2's SAX2 push parser. The file is
+// fed to the parser in blocks (memory does not grow with the file) and no tree is built: the parser's
+// start, end and text events drive a small state machine that turns each <entry> into a WorkRecord
+// handed to a callback. libxml2's structured errors and the API's error feed become Diagnostics.
+// This is the only file that imports libxml2; no C type leaves it.
 internal import CLibXML2
 import Foundation
 import LitModel
@@ -43,10 +44,6 @@ public enum AtomReader {
                             progress: ((Int64) -> Void)? = nil,
                             onRecord: (WorkRecord) throws -> Void) throws -> AtomReadResult {
         let shown = displayPath ?? path
-        let errors = ErrorSink(file: shown)
-        let box = Unmanaged.passRetained(errors)
-        defer { box.release() }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             var result = AtomReadResult()
@@ -54,58 +51,72 @@ public enum AtomReader {
                                              at: SourceSpan(file: shown, line: 1, column: 1)))
             return result
         }
-        // libxml2 pulls the bytes through `input`, which hashes them on the way: one pass over the file.
+        defer { close(fd) }
         let input = FileInput(fd: fd, hashing: hashing)
-        let inputBox = Unmanaged.passRetained(input)
-        defer {
-            close(fd)
-            inputBox.release()
-        }
-        guard let reader = xmlReaderForIO({ context, buffer, length in
-            guard let context, let buffer else { return -1 }
-            return Unmanaged<FileInput>.fromOpaque(context).takeUnretainedValue().read(into: buffer, length: Int(length))
-        }, nil, inputBox.toOpaque(), shown, nil, options) else {
-            var result = AtomReadResult()
-            result.diagnostics.append(.error("atom.unreadable", "cannot read '\(shown)'",
-                                             at: SourceSpan(file: shown, line: 1, column: 1)))
+        return try withoutActuallyEscaping(onRecord) { onRecord in
+            let walker = FeedWalker(file: shown, onRecord: onRecord)
+            let box = Unmanaged.passRetained(walker)
+            defer { box.release() }
+            var handler = FeedWalker.handler()
+            guard let context = xmlCreatePushParserCtxt(&handler, box.toOpaque(), nil, 0, shown) else {
+                var result = AtomReadResult()
+                result.diagnostics.append(.error("atom.unreadable", "cannot read '\(shown)'",
+                                                 at: SourceSpan(file: shown, line: 1, column: 1)))
+                return result
+            }
+            defer { xmlFreeParserCtxt(context) }
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
+            xmlCtxtUseOptions(context, options)
+            walker.start(context)
+            var reported = 0
+            while !walker.stopped {
+                let count = input.next()
+                if count < 0 {
+                    walker.add(.error("atom.unreadable", "cannot read '\(shown)': \(String(cString: strerror(errno)))",
+                                      at: SourceSpan(file: shown, line: 1, column: 1)))
+                    break
+                }
+                xmlParseChunk(context, input.block, Int32(count), count == 0 ? 1 : 0)
+                if count == 0 { break }
+                if let progress, walker.result.entries - reported >= 256 {
+                    reported = walker.result.entries
+                    progress(input.bytes)
+                }
+            }
+            if let error = walker.thrown { throw error }
+            if context.pointee.wellFormed == 0 && !walker.failed {
+                let line = Int(context.pointee.input?.pointee.line ?? 1)
+                let column = Int(context.pointee.input?.pointee.col ?? 1)
+                walker.add(.error("atom.xml", "malformed XML: the parser stopped",
+                                  at: SourceSpan(file: shown, line: max(1, line), column: max(1, column))))
+            }
+            var result = walker.result
+            if walker.failed, input.atEnd, let line = walker.openEntryLine,
+               let first = walker.diagnostics.firstIndex(where: { $0.severity == .error }) {
+                walker.diagnostics[first].notes.append("the file ends inside the <entry> opened at line \(line); is it truncated?")
+            }
+            result.bytes = input.bytes
+            if hashing, !walker.failed {
+                // Hash what was not fed (nothing, unless the walk stopped early).
+                input.drain()
+                result.sha256 = input.hash.hexDigest()
+            }
+            result.diagnostics.insert(contentsOf: walker.diagnostics, at: 0)
             return result
         }
-        defer { xmlFreeTextReader(reader) }
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            Unmanaged<ErrorSink>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
-        }, box.toOpaque())
-        var walker = FeedWalker(reader: reader, file: shown)
-        try walker.run(errors: errors, progress: progress, onRecord: onRecord)
-        var result = walker.result
-        if errors.failed, input.atEnd, let line = walker.openEntryLine, let first = errors.diagnostics.firstIndex(where: { $0.severity == .error }) {
-            errors.diagnostics[first].notes.append("the file ends inside the <entry> opened at line \(line); is it truncated?")
-        }
-        result.bytes = input.bytes
-        if hashing {
-            // Hash what libxml2 did not pull (after the root element closes).
-            input.drain()
-            result.sha256 = input.hash.hexDigest()
-        }
-        result.diagnostics.insert(contentsOf: errors.diagnostics, at: 0)
-        return result
     }
 }
 
-/// The file as libxml2 pulls it, hashed on the way. libxml2 asks for about 4 KB at a time; the file
-/// is read in larger blocks so that a feed costs few system calls.
+/// The file in blocks as the parser is fed, hashed on the way: one pass over the file.
 private final class FileInput {
     let fd: Int32
     var hash = SHA256()
-    /// Bytes handed to libxml2 (or drained).
+    /// Bytes read so far.
     var bytes: Int64 = 0
-    var failed = false
     var atEnd = false
     let hashing: Bool
-    private static let blockSize = 1 << 17
-    private let block = UnsafeMutablePointer<CChar>.allocate(capacity: FileInput.blockSize)
-    private var blockStart = 0
-    private var blockEnd = 0
+    static let blockSize = 1 << 17
+    let block = UnsafeMutablePointer<CChar>.allocate(capacity: FileInput.blockSize)
 
     init(fd: Int32, hashing: Bool) {
         self.fd = fd
@@ -114,54 +125,20 @@ private final class FileInput {
 
     deinit { block.deallocate() }
 
-    func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
-        if blockStart == blockEnd {
-            var n: Int
-            repeat { n = Foundation.read(fd, block, FileInput.blockSize) } while n < 0 && errno == EINTR
-            guard n >= 0 else { failed = true; return -1 }
-            if n == 0 { atEnd = true; return 0 }
-            blockStart = 0
-            blockEnd = n
-        }
-        let n = min(length, blockEnd - blockStart)
-        buffer.update(from: block + blockStart, count: n)
-        blockStart += n
-        if hashing { hash.update(UnsafeRawBufferPointer(start: buffer, count: n)) }
+    /// Reads the next block into `block`: its size, 0 at the end, -1 on a read error.
+    func next() -> Int {
+        var n: Int
+        repeat { n = Foundation.read(fd, block, FileInput.blockSize) } while n < 0 && errno == EINTR
+        guard n >= 0 else { return -1 }
+        if n == 0 { atEnd = true; return 0 }
+        if hashing { hash.update(UnsafeRawBufferPointer(start: block, count: n)) }
         bytes += Int64(n)
-        return Int32(n)
+        return n
     }
 
+    /// Reads (and hashes) the rest of the file.
     func drain() {
-        var chunk = [CChar](repeating: 0, count: 65536)
-        while chunk.withUnsafeMutableBufferPointer({ read(into: $0.baseAddress!, length: 65536) }) > 0 {}
-    }
-}
-
-/// Collects libxml2's structured errors as Diagnostics.
-private final class ErrorSink {
-    let file: String
-    var diagnostics: [Diagnostic] = []
-    init(file: String) { self.file = file }
-
-    func record(_ error: xmlError) {
-        let level = error.level.rawValue
-        guard level >= XML_ERR_WARNING.rawValue else { return }
-        var message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
-        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        let span = SourceSpan(file: file, line: max(1, Int(error.line)), column: max(1, Int(error.int2)))
-        let severity: Diagnostic.Severity = level >= XML_ERR_ERROR.rawValue ? .error : .warning
-        // The first error stops the read; what libxml2 reports after it is a cascade from the same fault.
-        if failed { return }
-        diagnostics.append(Diagnostic(severity, id: "atom.xml", "malformed XML: \(message)", at: span))
-        if severity == .error { failed = true }
-    }
-
-    /// Whether an error has been recorded (checked after every node, so kept, not computed).
-    private(set) var failed = false
-
-    func add(_ diagnostic: Diagnostic) {
-        diagnostics.append(diagnostic)
-        if diagnostic.severity == .error { failed = true }
+        while !atEnd && next() > 0 {}
     }
 }
 
@@ -172,15 +149,25 @@ private enum Tag: UInt8 {
          totalResults, startIndex, itemsPerPage, other
 }
 
-/// The walk over one feed: a small state machine over xmlTextReader nodes. The hot path makes no
-/// String per node: element names are compared as interned pointers, namespaces as C strings, and
-/// text is gathered as bytes; Strings are built only for the values a record keeps.
-private struct FeedWalker {
-    let reader: OpaquePointer
+/// The walk over one feed: a small state machine driven by the parser's SAX2 events. The hot path
+/// makes no String per event: element names are compared as interned pointers, namespaces as C
+/// strings, and text is gathered as bytes; Strings are built only for the values a record keeps.
+private final class FeedWalker {
     let file: String
     var result = AtomReadResult()
+    let onRecord: (WorkRecord) throws -> Void
+    private var context: xmlParserCtxtPtr?
 
-    // Interned names from the reader's dictionary: libxml2 hands back the same pointer for the same
+    /// libxml2's errors and warnings, and the error that stopped the read, if any.
+    var diagnostics: [Diagnostic] = []
+    /// Whether an error has been recorded: the parse stops at the first.
+    private(set) var failed = false
+    /// What `onRecord` threw; the parse stops and the read rethrows it.
+    private(set) var thrown: Error?
+    /// Whether the parse was stopped (by an error or a throw).
+    var stopped: Bool { failed || thrown != nil }
+
+    // Interned names from the parser's dictionary: libxml2 hands back the same pointer for the same
     // name, so element names are compared by address.
     private var names: [(UnsafePointer<xmlChar>, Tag)] = []
     private var atomNS: UnsafePointer<xmlChar>?
@@ -190,6 +177,8 @@ private struct FeedWalker {
 
     /// The tag of each open element by depth, so that an end tag needs no second lookup.
     private var open: [Tag] = []
+    /// Elements open now.
+    private var depth = 0
 
     // Current entry state.
     private var inEntry = false
@@ -200,22 +189,51 @@ private struct FeedWalker {
     private var inAuthor = false
     /// The element whose text is being collected, and its depth.
     private var capture: Tag?
-    private var captureDepth: Int32 = -1
+    private var captureDepth = -1
     /// The collected text, white space already collapsed (see `appendText`).
     private var text: [UInt8] = []
 
-    init(reader: OpaquePointer, file: String) {
-        self.reader = reader
+    init(file: String, onRecord: @escaping (WorkRecord) throws -> Void) {
         self.file = file
+        self.onRecord = onRecord
         text.reserveCapacity(4096)
         open = Array(repeating: .other, count: 16)
     }
 
-    private func intern(_ s: String) -> UnsafePointer<xmlChar>? {
-        s.withCString { xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data.
+    static func handler() -> xmlSAXHandler {
+        var handler = xmlSAXHandler()
+        handler.initialized = UInt32(truncatingIfNeeded: XML_SAX2_MAGIC)
+        handler.startElementNs = { data, localname, _, uri, _, _, count, _, attributes in
+            guard let data, let localname else { return }
+            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
+                .startElement(localname, uri, attributes: attributes, count: Int(count))
+        }
+        handler.endElementNs = { data, _, _, _ in
+            guard let data else { return }
+            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue().endElement()
+        }
+        let characters: charactersSAXFunc = { data, bytes, count in
+            guard let data, let bytes, count > 0 else { return }
+            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
+                .characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+        }
+        handler.characters = characters
+        handler.ignorableWhitespace = characters
+        handler.cdataBlock = characters
+        handler.serror = { data, error in
+            guard let data, let error else { return }
+            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue().record(error.pointee)
+        }
+        return handler
     }
 
-    private mutating func setUpNames() {
+    /// Prepares the names to compare against, from the parser's dictionary.
+    func start(_ context: xmlParserCtxtPtr) {
+        self.context = context
+        func intern(_ s: String) -> UnsafePointer<xmlChar>? {
+            s.withCString { xmlDictLookup(context.pointee.dict, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), -1) }
+        }
         let table: [(String, Tag)] = [
             ("entry", .entry), ("id", .id), ("title", .title), ("summary", .summary), ("updated", .updated),
             ("published", .published), ("author", .author), ("name", .name), ("link", .link),
@@ -233,22 +251,48 @@ private struct FeedWalker {
         attrTerm = intern("term")
     }
 
-    /// The tag of the current element, checking its namespace so that `arxiv:comment` and an Atom
+    // MARK: Errors
+
+    /// Records one of libxml2's structured errors; the first error stops the parse.
+    func record(_ error: xmlError) {
+        let level = error.level.rawValue
+        guard level >= XML_ERR_WARNING.rawValue else { return }
+        // What libxml2 reports after the first error is a cascade from the same fault.
+        if failed { return }
+        var message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let span = SourceSpan(file: file, line: max(1, Int(error.line)), column: max(1, Int(error.int2)))
+        let severity: Diagnostic.Severity = level >= XML_ERR_ERROR.rawValue ? .error : .warning
+        diagnostics.append(Diagnostic(severity, id: "atom.xml", "malformed XML: \(message)", at: span))
+        if severity == .error { stop(failing: true) }
+    }
+
+    func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        if diagnostic.severity == .error { failed = true }
+    }
+
+    private func stop(failing: Bool) {
+        if failing { failed = true }
+        if let context { xmlStopParser(context) }
+    }
+
+    // MARK: Events
+
+    /// The tag of an element, checking its namespace so that `arxiv:comment` and an Atom
     /// `comment` (there is none) or a foreign `title` are not confused.
-    private func currentTag() -> Tag {
-        guard let node = xmlTextReaderCurrentNode(reader), let local = node.pointee.name else { return .other }
+    private func tag(_ local: UnsafePointer<xmlChar>, _ href: UnsafePointer<xmlChar>?) -> Tag {
         var tag = Tag.other
         for (pointer, candidate) in names where pointer == local {
             tag = candidate
             break
         }
         if tag == .other {
-            // Names not from the dictionary (should not happen with a dictionary-backed reader).
+            // Names not from the dictionary (should not happen: the parser interns every name).
             tag = names.first { xmlStrEqual($0.0, local) != 0 }?.1 ?? .other
             if tag == .other { return .other }
         }
-        // The namespace's URI as the node holds it (the reader's own accessor would intern it again).
-        guard let href = node.pointee.ns?.pointee.href else { return .other }
+        guard let href else { return .other }
         func isNS(_ expected: UnsafePointer<xmlChar>?) -> Bool {
             guard let expected else { return false }
             return href == expected || strcmp(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self),
@@ -264,85 +308,66 @@ private struct FeedWalker {
         }
     }
 
-    mutating func run(errors: ErrorSink, progress: ((Int64) -> Void)?,
-                      onRecord: (WorkRecord) throws -> Void) throws {
-        setUpNames()
-        var reported = 0
-        var status = xmlTextReaderRead(reader)
-        while status == 1 {
-            // The node's own type first: the reader's node type costs a walk up the tree for
-            // every white-space text node (to tell significant white space from ignorable).
-            switch xmlTextReaderCurrentNode(reader)?.pointee.type {
-            case XML_ELEMENT_NODE:
-                if xmlTextReaderNodeType(reader) == 15 { // end element
-                    let depth = Int(xmlTextReaderDepth(reader))
-                    let tag = depth >= 0 && depth < open.count ? open[depth] : .other
-                    if tag != .other { try endElement(tag, onRecord: onRecord) }
-                    break
-                }
-                let tag = currentTag()
-                if xmlTextReaderIsEmptyElement(reader) == 1 {
-                    if tag != .other {
-                        startElement(tag)
-                        try endElement(tag, onRecord: onRecord)
-                    }
-                } else {
-                    let depth = Int(xmlTextReaderDepth(reader))
-                    if depth >= 0 {
-                        if depth >= open.count { open.append(contentsOf: repeatElement(.other, count: depth + 1 - open.count)) }
-                        open[depth] = tag
-                    }
-                    if tag != .other { startElement(tag) }
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: // text, CDATA, white space
-                if capture != nil, let value = xmlTextReaderConstValue(reader) {
-                    appendText(value)
-                }
-            default:
-                break
-            }
-            if errors.failed { break }
-            if let progress, result.entries - reported >= 256 {
-                reported = result.entries
-                progress(Int64(xmlTextReaderByteConsumed(reader)))
-            }
-            status = xmlTextReaderRead(reader)
+    /// The attributes of the element being started: (local name, URI, value start, value end) in
+    /// groups of five pointers.
+    private var attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    private var attributeCount = 0
+
+    func startElement(_ local: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
+                      attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
+        let tag = self.tag(local, uri)
+        if depth >= open.count { open.append(contentsOf: repeatElement(.other, count: depth + 1 - open.count)) }
+        open[depth] = tag
+        if tag != .other {
+            self.attributes = attributes
+            attributeCount = count
+            startElement(tag)
+            self.attributes = nil
+            attributeCount = 0
         }
-        if status < 0 && !errors.failed {
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            let column = Int(xmlTextReaderGetParserColumnNumber(reader))
-            errors.add(.error("atom.xml", "malformed XML: the reader stopped",
-                                             at: SourceSpan(file: file, line: max(1, line), column: max(1, column))))
+        depth += 1
+    }
+
+    func endElement() {
+        guard depth > 0 else { return }
+        depth -= 1
+        let tag = open[depth]
+        guard tag != .other, thrown == nil else { return }
+        do {
+            try endElement(tag)
+        } catch {
+            thrown = error
+            stop(failing: false)
         }
     }
 
-    /// The line of the current node's start tag (the parser's own position runs ahead of it).
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if capture != nil { appendText(bytes) }
+    }
+
+    /// The line the parser is at: at a start-tag event, the line of its end (`>`), as libxml2 records
+    /// it on the element.
     private func currentLine() -> Int {
-        if let node = xmlTextReaderCurrentNode(reader) {
-            let line = Int(xmlGetLineNo(node))
-            if line > 0 { return line }
-        }
-        return max(1, Int(xmlTextReaderGetParserLineNumber(reader)))
+        max(1, Int(context?.pointee.input?.pointee.line ?? 1))
     }
 
     /// The line of the open entry's start tag, when the walk stopped inside one.
     var openEntryLine: Int? { inEntry ? record.line : nil }
 
-    /// Appends a text node's bytes with each run of XML white space collapsed to one space, none at
-    /// the start. A space written last may be dropped later (`collected` trims the end).
-    private mutating func appendText(_ value: UnsafePointer<xmlChar>) {
-        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-        guard length > 0 else { return }
-        WhiteSpace.appendCollapsed(UnsafeBufferPointer(start: value, count: length), to: &text, atStart: false)
+    /// Appends text with each run of XML white space collapsed to one space, none at the start (also
+    /// across the pieces the parser delivers one text in). A space written last may be dropped later
+    /// (`collected` trims the end).
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        WhiteSpace.appendCollapsed(bytes, to: &text, atStart: false)
     }
 
     /// The collected text as a String, without the space a trailing white-space run left.
-    private mutating func collected() -> String {
+    private func collected() -> String {
         if text.last == 0x20 { text.removeLast() }
         return text.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
-    private mutating func startElement(_ tag: Tag) {
+    private func startElement(_ tag: Tag) {
         switch tag {
         case .entry:
             record = WorkRecord(via: "atom", line: currentLine())
@@ -372,14 +397,14 @@ private struct FeedWalker {
             // Text-bearing elements: collect their text until the matching end tag.
             if capture == nil {
                 capture = tag
-                captureDepth = xmlTextReaderDepth(reader)
+                captureDepth = depth
                 text.removeAll(keepingCapacity: true)
             }
         }
     }
 
-    private mutating func endElement(_ tag: Tag, onRecord: (WorkRecord) throws -> Void) throws {
-        if let captured = capture, captured == tag, xmlTextReaderDepth(reader) == captureDepth {
+    private func endElement(_ tag: Tag) throws {
+        if let captured = capture, captured == tag, depth == captureDepth {
             capture = nil
             store(tag)
             return
@@ -397,7 +422,7 @@ private struct FeedWalker {
         case .entry:
             if inEntry {
                 inEntry = false
-                try finishEntry(onRecord: onRecord)
+                try finishEntry()
             }
         default:
             break
@@ -405,7 +430,7 @@ private struct FeedWalker {
     }
 
     /// Stores the collected text where it belongs.
-    private mutating func store(_ tag: Tag) {
+    private func store(_ tag: Tag) {
         guard inEntry else {
             let value = collected()
             switch tag {
@@ -460,7 +485,7 @@ private struct FeedWalker {
         return value
     }
 
-    private mutating func finishEntry(onRecord: (WorkRecord) throws -> Void) throws {
+    private func finishEntry() throws {
         let span = SourceSpan(file: file, line: record.line, column: 1)
         guard let id = entryID else {
             result.diagnostics.append(.error("atom.entry-without-id", "entry has no <id>; it is skipped", at: span))
@@ -557,18 +582,15 @@ private struct FeedWalker {
     }
 
     /// `<link href rel title>`: keyed by title when it has one (`pdf`, `doi`), else by rel.
-    private mutating func readLink() {
+    private func readLink() {
         var href: String?
         var rel: String?
         var title: String?
-        if xmlTextReaderMoveToFirstAttribute(reader) == 1 {
-            repeat {
-                guard let name = xmlTextReaderConstLocalName(reader), let value = xmlTextReaderConstValue(reader) else { continue }
-                if name == attrHref || xmlStrEqual(name, attrHref) != 0 { href = String(cString: value) }
-                else if name == attrRel || xmlStrEqual(name, attrRel) != 0 { rel = String(cString: value) }
-                else if name == attrTitle || xmlStrEqual(name, attrTitle) != 0 { title = String(cString: value) }
-            } while xmlTextReaderMoveToNextAttribute(reader) == 1
-            xmlTextReaderMoveToElement(reader)
+        forEachAttribute { name, value in
+            if name == attrHref || xmlStrEqual(name, attrHref) != 0 { href = Self.string(value) }
+            else if name == attrRel || xmlStrEqual(name, attrRel) != 0 { rel = Self.string(value) }
+            else if name == attrTitle || xmlStrEqual(name, attrTitle) != 0 { title = Self.string(value) }
+            return true
         }
         guard let href, !href.isEmpty else { return }
         let key = title ?? rel ?? "alternate"
@@ -577,43 +599,72 @@ private struct FeedWalker {
     }
 
     /// The value of attribute `name` of the current element, white space normalised.
-    private mutating func attribute(_ name: UnsafePointer<xmlChar>?) -> String? {
+    private func attribute(_ name: UnsafePointer<xmlChar>?) -> String? {
         guard let name else { return nil }
         var found: String?
-        if xmlTextReaderMoveToFirstAttribute(reader) == 1 {
-            repeat {
-                if let local = xmlTextReaderConstLocalName(reader), local == name || xmlStrEqual(local, name) != 0,
-                   let value = xmlTextReaderConstValue(reader) {
-                    found = Self.normalised(value)
-                    break
-                }
-            } while xmlTextReaderMoveToNextAttribute(reader) == 1
-            xmlTextReaderMoveToElement(reader)
+        forEachAttribute { local, value in
+            guard local == name || xmlStrEqual(local, name) != 0 else { return true }
+            found = Self.normalised(Self.string(value))
+            return false
         }
         return found
     }
 
-    /// A C string as a String with runs of XML white space collapsed to one space and the ends trimmed.
-    static func normalised(_ value: UnsafePointer<xmlChar>) -> String {
-        let length = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-        return String(unsafeUninitializedCapacity: length) { out in
-            var count = 0
-            var pending = false
-            for i in 0..<length {
-                let c = value[i]
-                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                    pending = count > 0
-                } else {
-                    if pending {
-                        out[count] = 0x20
-                        count += 1
-                        pending = false
-                    }
-                    out[count] = c
-                    count += 1
-                }
+    /// Calls `body` with each attribute's local name and value bytes, in document order, until it
+    /// returns false.
+    private func forEachAttribute(_ body: (UnsafePointer<xmlChar>, UnsafeBufferPointer<UInt8>) -> Bool) {
+        guard let attributes else { return }
+        for i in 0..<attributeCount {
+            guard let local = attributes[5 * i], let start = attributes[5 * i + 3], let end = attributes[5 * i + 4]
+            else { continue }
+            if !body(local, UnsafeBufferPointer(start: start, count: end - start)) { return }
+        }
+    }
+
+    /// An attribute value as a String. Without entity substitution the parser hands an `&` in an
+    /// attribute value (written `&amp;` or `&#38;`) on as `&#38;`, and every other character as
+    /// itself: that is undone here.
+    static func string(_ value: UnsafeBufferPointer<UInt8>) -> String {
+        guard value.contains(UInt8(ascii: "&")) else { return String(decoding: value, as: UTF8.self) }
+        let escaped = Array("&#38;".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(value.count)
+        var i = 0
+        while i < value.count {
+            if value[i] == UInt8(ascii: "&"), i + escaped.count <= value.count,
+               value[i..<(i + escaped.count)].elementsEqual(escaped) {
+                out.append(UInt8(ascii: "&"))
+                i += escaped.count
+            } else {
+                out.append(value[i])
+                i += 1
             }
-            return count
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A String with runs of XML white space collapsed to one space and the ends trimmed.
+    static func normalised(_ value: String) -> String {
+        var value = value
+        return value.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                var pending = false
+                for c in bytes {
+                    if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
+                        pending = count > 0
+                    } else {
+                        if pending {
+                            out[count] = 0x20
+                            count += 1
+                            pending = false
+                        }
+                        out[count] = c
+                        count += 1
+                    }
+                }
+                return count
+            }
         }
     }
 }

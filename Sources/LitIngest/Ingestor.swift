@@ -87,7 +87,8 @@ public struct IngestProgress: Sendable {
 ///     let report = ingestor.ingest(paths: ["feeds/"])
 public final class Ingestor {
     public let store: GraphStore
-    /// Called now and then with the run's progress (on the ingesting thread).
+    /// Called now and then with the run's progress: from the thread reading a file while it is read,
+    /// else from the calling thread; never from two threads at once.
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
     public internal(set) var summary = IngestSummary()
@@ -112,16 +113,69 @@ public final class Ingestor {
     @discardableResult
     public func ingest(paths: [String]) -> IngestSummary {
         let inputs = Self.taxonomiesLast(expand(paths))
+        let formats = inputs.map(Self.format(of:))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
+        var bulk = bulkLoad(inputs, formats)
         var done: Int64 = 0
-        for input in inputs {
-            ingestFile(input, before: done, total: total)
+        for (input, format) in zip(inputs, formats) {
+            // A bulk load covers the Atom files; the other formats' writers read the indexes it defers.
+            if bulk == .planned, format == .atom { bulk = deferIndexes() ? .active : .over }
+            if bulk == .active, format == .bibtex || format == .citations || format == .taxonomy {
+                bulk = restoreIndexes()
+            }
+            ingestFile(input, format: format, before: done, total: total)
             done += input.size
             onProgress?(IngestProgress(bytesDone: done, bytesTotal: total, file: input.path,
                                        papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged))
         }
+        if bulk == .active { bulk = restoreIndexes() }
         relinkAfterRun()
         return summary
+    }
+
+    /// Atom input (bytes, estimated new nodes per byte) from which a run loads in bulk: see
+    /// `GraphStore.deferIndexes`. A paper of an arXiv feed takes about 1.8 KB and brings about
+    /// 2.5 nodes (itself and new authors).
+    public var bulkLoadMinimumBytes: Int64 = 32 << 20
+    static let atomBytesPerNode: Int64 = 700
+
+    private enum BulkLoad { case no, planned, active, over }
+
+    /// Whether this run's Atom input is large enough, against the graph already stored, for the
+    /// indexes to be built once at the end rather than kept up row by row.
+    private func bulkLoad(_ inputs: [Input], _ formats: [InputFormat?]) -> BulkLoad {
+        let atomBytes = zip(inputs, formats).reduce(Int64(0)) { $0 + ($1.1 == .atom ? $1.0.size : 0) }
+        guard atomBytes > 0, atomBytes >= bulkLoadMinimumBytes else { return .no }
+        guard let existing = try? store.nodeCountEstimate() else { return .no }
+        return atomBytes / Self.atomBytesPerNode >= Int64(existing) ? .planned : .no
+    }
+
+    private func deferIndexes() -> Bool {
+        do {
+            try store.deferIndexes()
+            return true
+        } catch {
+            report(.warning("store.bulk", "cannot defer the store's indexes for a bulk load (\(error)); loading row by row"))
+            return false
+        }
+    }
+
+    private func restoreIndexes() -> BulkLoad {
+        do {
+            try store.restoreIndexes()
+        } catch {
+            report(.error("store.index", "cannot rebuild the store's indexes after a bulk load: \(error); "
+                          + "they are rebuilt when the database is next opened for writing"))
+        }
+        return .over
+    }
+
+    /// The format of a file from its first bytes; nil when it cannot be read.
+    static func format(of input: Input) -> InputFormat? {
+        guard let handle = FileHandle(forReadingAtPath: input.path) else { return nil }
+        let prefix = (try? handle.read(upToCount: 4096)) ?? Data()
+        try? handle.close()
+        return InputFormat.detect(prefix: [UInt8](prefix), path: input.path)
     }
 
     /// Files under `paths`, folders walked recursively, hidden entries skipped, sorted by path.
@@ -170,15 +224,12 @@ public final class Ingestor {
         }
     }
 
-    private func ingestFile(_ input: Input, before done: Int64, total: Int64) {
-        guard let handle = FileHandle(forReadingAtPath: input.path) else {
+    private func ingestFile(_ input: Input, format: InputFormat?, before done: Int64, total: Int64) {
+        guard let format else {
             report(.error("ingest.unreadable", "cannot read '\(input.path)'"))
             summary.failedFiles += 1
             return
         }
-        let prefix = (try? handle.read(upToCount: 4096)) ?? Data()
-        try? handle.close()
-        let format = InputFormat.detect(prefix: [UInt8](prefix), path: input.path)
         switch format {
         case .atom:
             ingestAtom(input, before: done, total: total)
@@ -208,23 +259,61 @@ public final class Ingestor {
     /// Thrown inside a session to roll the file back.
     private struct Rollback: Error {}
 
+    /// Records per batch handed from the reading thread to the writing thread, and batches queued.
+    static let atomBatchSize = 256
+    static let atomBatchesQueued = 4
+
+    /// Reads an Atom file on a thread of its own (libxml2, hashing, and preparing each record's
+    /// JSON) while this thread stores the records already read, in one transaction. A bounded queue
+    /// between the two keeps memory flat. The transaction commits only after the whole file was
+    /// read without error.
     private func ingestAtom(_ input: Input, before done: Int64, total: Int64) {
         var counts = (new: 0, updated: 0, unchanged: 0)
-        var result = AtomReadResult()
         let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
-        do {
-            try store.writeSession(source: source, cache: cache) { writer in
-                result = try AtomReader.read(path: input.path, hashing: true, progress: { [onProgress] bytes in
-                    onProgress?(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: input.path,
-                                               papers: 0))
+        let pipe = BatchPipe<PreparedRecord>(capacity: Self.atomBatchesQueued)
+        let reading = AtomReading()
+        let progress = ProgressRelay(onProgress)
+        let path = input.path
+        let reader = BackgroundJob {
+            defer { pipe.close() }
+            do {
+                var batch: [PreparedRecord] = []
+                batch.reserveCapacity(Self.atomBatchSize)
+                reading.result = try AtomReader.read(path: path, hashing: true, progress: { bytes in
+                    progress.report(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: path, papers: 0))
                 }) { record in
-                    let outcome = try writer.upsert(record, into: writer.resolve(record))
-                    switch outcome.outcome {
-                    case .created: counts.new += 1
-                    case .updated: counts.updated += 1
-                    case .unchanged: counts.unchanged += 1
+                    batch.append(PreparedRecord(record, source: source))
+                    if batch.count == Self.atomBatchSize {
+                        try pipe.put(batch)
+                        batch.removeAll(keepingCapacity: true)
                     }
                 }
+                if !batch.isEmpty { try pipe.put(batch) }
+            } catch {
+                reading.error = error
+            }
+        }
+        var result = AtomReadResult()
+        do {
+            try store.writeSession(source: source, cache: cache) { writer in
+                do {
+                    while let batch = pipe.take() {
+                        for prepared in batch {
+                            let outcome = try writer.upsert(prepared, into: writer.resolve(prepared))
+                            switch outcome.outcome {
+                            case .created: counts.new += 1
+                            case .updated: counts.updated += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        }
+                    }
+                } catch {
+                    pipe.cancel()
+                    throw error
+                }
+                reader.wait()
+                if let error = reading.error { throw error }
+                result = reading.result
                 if result.diagnostics.hasErrors { throw Rollback() }
                 writer.sha256 = result.sha256
             }
@@ -236,6 +325,9 @@ public final class Ingestor {
             result.diagnostics.append(.error("store.write", "cannot store '\(input.path)': \(error)",
                                              at: SourceSpan(file: input.path, line: 1, column: 1)))
         }
+        // The reader has finished (or stops at its next batch) before the file is counted.
+        pipe.cancel()
+        reader.wait()
         for d in result.diagnostics { report(d) }
         summary.files += 1
         summary.bytes += result.bytes
@@ -247,4 +339,18 @@ public final class Ingestor {
             summary.papersUnchanged += counts.unchanged
         }
     }
+}
+
+/// What the reading thread of an Atom file hands back once it has finished (read after `wait`).
+private final class AtomReading: @unchecked Sendable {
+    var result = AtomReadResult()
+    var error: Error?
+}
+
+/// The run's progress callback, called from the reading thread while the writing thread waits
+/// for the file (the two never call it at the same time).
+private final class ProgressRelay: @unchecked Sendable {
+    let callback: ((IngestProgress) -> Void)?
+    init(_ callback: ((IngestProgress) -> Void)?) { self.callback = callback }
+    func report(_ progress: IngestProgress) { callback?(progress) }
 }

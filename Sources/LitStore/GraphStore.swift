@@ -30,10 +30,57 @@ public final class GraphStore: @unchecked Sendable {
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 }
                 try Schema.migrator().migrate(queue)
+                // A bulk load that was interrupted leaves its deferred indexes to be built here.
+                try queue.inDatabase { db in
+                    if try Self.missingIndexes(db) { try db.inTransaction { try Schema.restoreIndexes(db); return .commit } }
+                }
             }
         } catch let error as DatabaseError {
             throw Diagnostic.error("store.open", "cannot open database '\(path)': \(error.message ?? "\(error)")")
         }
+    }
+
+    /// The names of the database's indexes (those SQLite makes for keys included), sorted.
+    public func indexNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") }
+    }
+
+    /// Whether any deferrable index is missing.
+    private static func missingIndexes(_ db: Database) throws -> Bool {
+        let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
+        return Schema.deferrableIndexes.contains { !present.contains($0.name) }
+    }
+
+    /// Drops the indexes the ingest does not read (edges by target and by type, nodes by property)
+    /// before a bulk load: maintaining them row by row costs more than building them once with one
+    /// sort at the end (`restoreIndexes`). Each file still commits on its own. Queries that run
+    /// meanwhile stay correct but scan; if the load is interrupted, the next writable open of the
+    /// store builds the indexes again.
+    public func deferIndexes() throws {
+        try queue.inDatabase { db in
+            try db.inTransaction {
+                for index in Schema.deferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+                return .commit
+            }
+        }
+    }
+
+    /// Builds the indexes `deferIndexes` dropped, in one transaction.
+    public func restoreIndexes() throws {
+        try queue.inDatabase { db in
+            // The sorter that builds an index holds up to the page cache's size in memory: a
+            // smaller cache keeps the peak down (each write session sets its own size again).
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.inTransaction {
+                try Schema.restoreIndexes(db)
+                return .commit
+            }
+        }
+    }
+
+    /// The number of nodes, as the largest node id (cheap: no scan).
+    public func nodeCountEstimate() throws -> Int {
+        try queue.inDatabase { db in try Int.fetchOne(db, sql: "SELECT max(id) FROM node") ?? 0 }
     }
 
     /// Runs `body` in a read transaction.

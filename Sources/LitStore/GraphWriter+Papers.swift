@@ -59,10 +59,89 @@ public enum Fingerprint {
     }
 }
 
+/// A record with everything the store derives from it alone worked out in advance: its fingerprint
+/// and the JSON text of its node, provenance and edge properties. Preparing needs no database, so a
+/// reading thread can do it while the writing thread stores the records before it.
+///
+///     let prepared = PreparedRecord(record, source: writer.source)   // any thread
+///     try writer.upsert(prepared, into: writer.resolve(prepared))    // the writing thread
+public struct PreparedRecord: Sendable {
+    public let record: WorkRecord
+    let fingerprint: String?
+    /// The stated properties (see `GraphWriter.statedPairs`).
+    let stated: [(String, JSONValue)]
+    /// The property object of a new Paper made from this record.
+    let createJSON: [UInt8]
+    /// `provenance.fields` of this record.
+    let provenanceJSON: [UInt8]
+    /// The property objects of the record's AUTHORED_BY edges (in author order), IN_CATEGORY edges
+    /// (in category order) and PUBLISHED_IN edge.
+    let authorEdges: [[UInt8]]
+    let categoryEdges: [[UInt8]]
+    let venueEdge: [UInt8]
+
+    /// Prepares `record` as read from `source`.
+    public init(_ record: WorkRecord, source: SourceFile) {
+        self.init(record, source: source, fingerprint: Fingerprint.make(record))
+    }
+
+    init(_ record: WorkRecord, source: SourceFile, fingerprint: String?) {
+        self.record = record
+        self.fingerprint = fingerprint
+        stated = GraphWriter.statedPairs(record)
+        var props = stated
+        if let v = record.arxiv?.version {
+            props.append(("version", .int(v)))
+            props.append(("versions", .array([.int(v)])))
+        }
+        if let key = record.bibKey {
+            props.append(("key", .string(key)))
+            props.append(("bibkeys", .array([.string(key)])))
+        }
+        createJSON = JSONValue.encodeObject(props)
+        provenanceJSON = JSONValue.encodeObject(GraphWriter.provenancePairs(record, stated))
+        var evidence: [UInt8] = []
+        GraphWriter.appendEvidence(via: record.via, line: record.line, source: source.path, to: &evidence)
+        // The edge property objects are written as `addEdge` writes them: the keys other than the
+        // evidence in sorted order, then `line`, `source`, `via`.
+        authorEdges = record.authors.enumerated().map { i, person in
+            var props: [UInt8] = [UInt8(ascii: "{")]
+            props.reserveCapacity(32 + evidence.count)
+            if !person.affiliations.isEmpty {
+                props.append(contentsOf: "\"affiliations\":".utf8)
+                JSONValue.array(person.affiliations.map(JSONValue.string)).encode(into: &props)
+                props.append(UInt8(ascii: ","))
+            }
+            props.append(contentsOf: "\"position\":".utf8)
+            props.append(contentsOf: String(i + 1).utf8)
+            props.append(UInt8(ascii: ","))
+            props.append(contentsOf: evidence)
+            return props
+        }
+        categoryEdges = record.categories.map { category in
+            var props: [UInt8] = []
+            props.reserveCapacity(16 + evidence.count)
+            props.append(contentsOf: (category == record.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
+            props.append(contentsOf: evidence)
+            return props
+        }
+        venueEdge = [UInt8(ascii: "{")] + evidence
+    }
+}
+
 extension GraphWriter {
     /// The Paper node this record describes, if the graph has it: by arXiv id, then DOI, then BibTeX
     /// key, then fingerprint. A DOI or fingerprint match whose node has a different arXiv id is no match.
     public func resolve(_ record: WorkRecord) throws -> Int64? {
+        try resolve(record, fingerprint: fingerprint(record))
+    }
+
+    /// `resolve` for a prepared record.
+    public func resolve(_ prepared: PreparedRecord) throws -> Int64? {
+        try resolve(prepared.record, fingerprint: prepared.fingerprint)
+    }
+
+    private func resolve(_ record: WorkRecord, fingerprint: String?) throws -> Int64? {
         // One indexed lookup for all four identifiers (an absent one binds NULL and matches nothing).
         let lookup = try raw("""
             SELECT kind, node FROM ident WHERE (kind = 'arxiv' AND value = ?) OR (kind = 'doi' AND value = ?)
@@ -71,7 +150,7 @@ extension GraphWriter {
         lookup.bind(record.arxiv?.base)
         lookup.bind(record.doi)
         lookup.bind(record.bibKey)
-        lookup.bind(fingerprint(record))
+        lookup.bind(fingerprint)
         var found: (arxiv: Int64?, doi: Int64?, bibkey: Int64?, fingerprint: Int64?) = (nil, nil, nil, nil)
         do {
             defer { lookup.reset() }
@@ -101,27 +180,23 @@ extension GraphWriter {
     /// made). Re-applying the same record changes nothing and reports `.unchanged`.
     @discardableResult
     public func upsert(_ record: WorkRecord, into node: Int64?, policy: MergePolicy = .automatic) throws -> UpsertResult {
-        let statedPairs = Self.statedPairs(record)
+        try upsert(PreparedRecord(record, source: source, fingerprint: fingerprint(record)), into: node, policy: policy)
+    }
+
+    /// `upsert` for a prepared record (prepared for this writer's source).
+    @discardableResult
+    public func upsert(_ prepared: PreparedRecord, into node: Int64?, policy: MergePolicy = .automatic) throws -> UpsertResult {
+        let record = prepared.record
         guard let node else {
-            var props = statedPairs
-            if let v = record.arxiv?.version {
-                props.append(("version", .int(v)))
-                props.append(("versions", .array([.int(v)])))
-            }
-            if let key = record.bibKey {
-                props.append(("key", .string(key)))
-                props.append(("bibkeys", .array([.string(key)])))
-            }
-            let id = try createNode(label: "Paper", json: JSONValue.encodeObject(props))
-            try addIdents(record, node: id)
-            try addRelations(record, paper: id)
+            let id = try createNode(label: "Paper", json: prepared.createJSON)
+            try addIdents(prepared, node: id)
+            try addRelations(prepared, paper: id)
             try indexText(node: id, title: nonEmpty(record.title), abstract: nonEmpty(record.abstract))
-            try addProvenance(node: id, line: record.line,
-                              json: JSONValue.encodeObject(Self.provenancePairs(record, statedPairs)))
+            try addProvenance(node: id, line: record.line, json: prepared.provenanceJSON)
             return UpsertResult(node: id, outcome: .created)
         }
 
-        let stated = Dictionary(statedPairs, uniquingKeysWith: { _, new in new })
+        let stated = Dictionary(prepared.stated, uniquingKeysWith: { _, new in new })
         let old = try props(of: node)
         var props = old
         let storedVersion = old["version"]?.intValue
@@ -157,10 +232,9 @@ extension GraphWriter {
                               replacing: (old["title"]?.stringValue, old["abstract"]?.stringValue))
             }
         }
-        try addIdents(record, node: node)
-        if try mergeRelations(record, paper: node, replace: replace) { changed = true }
-        try addProvenance(node: node, line: record.line,
-                          json: JSONValue.encodeObject(Self.provenancePairs(record, statedPairs)))
+        try addIdents(prepared, node: node)
+        if try mergeRelations(prepared, paper: node, replace: replace) { changed = true }
+        try addProvenance(node: node, line: record.line, json: prepared.provenanceJSON)
         return UpsertResult(node: node, outcome: changed ? .updated : .unchanged)
     }
 
@@ -233,12 +307,13 @@ extension GraphWriter {
         return value
     }
 
-    private func addIdents(_ r: WorkRecord, node: Int64) throws {
+    private func addIdents(_ prepared: PreparedRecord, node: Int64) throws {
+        let r = prepared.record
         var idents: [(kind: String, value: String)] = []
         if let arxiv = r.arxiv { idents.append(("arxiv", arxiv.base)) }
         if let doi = r.doi { idents.append(("doi", doi)) }
         if let key = r.bibKey { idents.append(("bibkey", key)) }
-        if let fp = fingerprint(r) { idents.append(("fingerprint", fp)) }
+        if let fp = prepared.fingerprint { idents.append(("fingerprint", fp)) }
         let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
         for ident in idents {
             insert.bind(ident.kind)
@@ -249,19 +324,20 @@ extension GraphWriter {
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
-    private func addRelations(_ r: WorkRecord, paper: Int64) throws {
+    private func addRelations(_ p: PreparedRecord, paper: Int64) throws {
         var edges: [EdgeRow] = []
-        edges.reserveCapacity(r.authors.count + r.categories.count + 1)
-        try addAuthors(r, paper: paper, to: &edges)
-        try addCategories(r, paper: paper, to: &edges)
-        try addVenue(r, paper: paper, to: &edges)
+        edges.reserveCapacity(p.record.authors.count + p.record.categories.count + 1)
+        try addAuthors(p, paper: paper, to: &edges)
+        try addCategories(p, paper: paper, to: &edges)
+        try addVenue(p, paper: paper, to: &edges)
         try insertEdges(edges)
     }
 
     /// Brings the edges of an existing paper in line with the record; true when anything changed.
     /// Replacing swaps the author and category lists for the record's; filling adds them only
     /// where the paper has none.
-    private func mergeRelations(_ r: WorkRecord, paper: Int64, replace: Bool) throws -> Bool {
+    private func mergeRelations(_ p: PreparedRecord, paper: Int64, replace: Bool) throws -> Bool {
+        let r = p.record
         var changed = false
         var edges: [EdgeRow] = []
         if !r.authors.isEmpty {
@@ -269,7 +345,7 @@ extension GraphWriter {
             let wanted = r.authors.map(\.display)
             if current.isEmpty || (replace && current != wanted) {
                 try deleteEdges("AUTHORED_BY", from: paper)
-                try addAuthors(r, paper: paper, to: &edges)
+                try addAuthors(p, paper: paper, to: &edges)
                 changed = true
             }
         }
@@ -278,12 +354,12 @@ extension GraphWriter {
             let wanted = r.categories.map { ($0, $0 == r.primaryCategory) }
             if current.isEmpty || (replace && !current.elementsEqual(wanted, by: { $0 == $1 })) {
                 try deleteEdges("IN_CATEGORY", from: paper)
-                try addCategories(r, paper: paper, to: &edges)
+                try addCategories(p, paper: paper, to: &edges)
                 changed = true
             }
         }
         if r.venue != nil, try outDegree("PUBLISHED_IN", from: paper) == 0 {
-            try addVenue(r, paper: paper, to: &edges)
+            try addVenue(p, paper: paper, to: &edges)
             changed = true
         }
         try insertEdges(edges)
@@ -304,10 +380,8 @@ extension GraphWriter {
             """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
     }
 
-    // The edge property objects below are written as `addEdge` writes them: the keys other than the
-    // evidence in sorted order, then `line`, `source`, `via`.
-
-    private func addAuthors(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+    private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+        let r = p.record
         for (i, person) in r.authors.enumerated() {
             let author = try intern(label: "Author", key: "name", value: person.display, props: {
                 var p: [String: JSONValue] = [:]
@@ -315,37 +389,20 @@ extension GraphWriter {
                 if !person.given.isEmpty { p["given"] = .string(person.given) }
                 return p
             }(), line: r.line)
-            var props: [UInt8] = [UInt8(ascii: "{")]
-            props.reserveCapacity(96 + quotedSource.utf8.count)
-            if !person.affiliations.isEmpty {
-                props.append(contentsOf: "\"affiliations\":".utf8)
-                JSONValue.array(person.affiliations.map(JSONValue.string)).encode(into: &props)
-                props.append(UInt8(ascii: ","))
-            }
-            props.append(contentsOf: "\"position\":".utf8)
-            props.append(contentsOf: String(i + 1).utf8)
-            props.append(UInt8(ascii: ","))
-            appendEvidence(via: r.via, line: r.line, to: &props)
-            edges.append(EdgeRow(type: "AUTHORED_BY", src: paper, dst: author, props: props))
+            edges.append(EdgeRow(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i]))
         }
     }
 
-    private func addCategories(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
-        for category in r.categories {
-            let node = try intern(label: "Category", key: "id", value: category, props: [:], line: r.line)
-            var props: [UInt8] = []
-            props.reserveCapacity(80 + quotedSource.utf8.count)
-            props.append(contentsOf: (category == r.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
-            appendEvidence(via: r.via, line: r.line, to: &props)
-            edges.append(EdgeRow(type: "IN_CATEGORY", src: paper, dst: node, props: props))
+    private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+        for (i, category) in p.record.categories.enumerated() {
+            let node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
+            edges.append(EdgeRow(type: "IN_CATEGORY", src: paper, dst: node, props: p.categoryEdges[i]))
         }
     }
 
-    private func addVenue(_ r: WorkRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
-        guard let venue = r.venue, !venue.isEmpty else { return }
-        let node = try intern(label: "Venue", key: "name", value: venue, props: [:], line: r.line)
-        var props: [UInt8] = [UInt8(ascii: "{")]
-        appendEvidence(via: r.via, line: r.line, to: &props)
-        edges.append(EdgeRow(type: "PUBLISHED_IN", src: paper, dst: node, props: props))
+    private func addVenue(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+        guard let venue = p.record.venue, !venue.isEmpty else { return }
+        let node = try intern(label: "Venue", key: "name", value: venue, props: [:], line: p.record.line)
+        edges.append(EdgeRow(type: "PUBLISHED_IN", src: paper, dst: node, props: p.venueEdge))
     }
 }

@@ -24,6 +24,24 @@ public enum Schema {
     /// test on the expression satisfies.
     public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
 
+    /// Indexes a bulk load may drop while it writes and build again at its end (`GraphStore.deferIndexes`):
+    /// those the ingest itself never reads. Their definitions are the migration's, by name.
+    static let deferrableIndexes: [(name: String, sql: String)] = [
+        ("edge_in", "CREATE INDEX IF NOT EXISTS edge_in ON edge(dst, type, src)"),
+        ("edge_by_type", "CREATE INDEX IF NOT EXISTS edge_by_type ON edge(type)"),
+    ] + indexedPropertyKeys.map { key in
+        ("node_prop_\(key)", "CREATE INDEX IF NOT EXISTS node_prop_\(key) ON node(json_extract(props, '$.\(key)')) "
+            + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
+    }
+
+    /// Builds any deferrable index that is missing (after a bulk load, or one that was interrupted).
+    static func restoreIndexes(_ db: Database) throws {
+        for index in deferrableIndexes { try db.execute(sql: index.sql) }
+    }
+
+    /// Bytes of pending full-text terms FTS5 holds in memory before writing a segment.
+    static let ftsHashSize = 8 << 20
+
     public static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-graph") { db in
@@ -64,10 +82,12 @@ public enum Schema {
                 ) WITHOUT ROWID;
                 CREATE VIRTUAL TABLE paper_fts USING fts5(title, abstract, content='');
                 """)
-            for key in indexedPropertyKeys {
-                try db.execute(sql: "CREATE INDEX node_prop_\(key) ON node(json_extract(props, '$.\(key)')) "
-                               + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
-            }
+            try restoreIndexes(db)
+        }
+        migrator.registerMigration("v2-fts-hashsize") { db in
+            // FTS5 keeps new terms in memory until this many bytes (default 1 MB) or the end of the
+            // transaction, then writes them as one segment: fewer, larger segments to merge.
+            try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('hashsize', \(ftsHashSize))")
         }
         return migrator
     }

@@ -267,4 +267,44 @@ struct GeneratedCorpusTests {
         #expect(try store.count(label: "Paper") == papers)
         #expect(try store.count(edgeType: "AUTHORED_BY") == authorships)
     }
+
+    /// A bulk load (indexes dropped, then built once) stores what a row-by-row load stores, and
+    /// leaves every index in place.
+    @Test func bulkLoadStoresTheSameGraph() throws {
+        let corpus = try Fixtures.generate(papers: 1200, style: "classic", pageSize: 300)
+        let atomDir = corpus.appendingPathComponent("atom").path
+        let (rowByRow, _) = try Fixtures.store()
+        let indexes = try rowByRow.indexNames()
+        let single = Ingestor(store: rowByRow)
+        single.bulkLoadMinimumBytes = .max
+        single.ingest(paths: [atomDir])
+        let (bulk, _) = try Fixtures.store()
+        let loader = Ingestor(store: bulk)
+        loader.bulkLoadMinimumBytes = 0
+        let summary = loader.ingest(paths: [atomDir])
+        #expect(loader.diagnostics.isEmpty)
+        #expect(summary.papersNew == 1200)
+        #expect(try bulk.indexNames() == indexes)
+        let (bulkStats, bulkPapers) = try snapshot(bulk)
+        let (stats, papers) = try snapshot(rowByRow)
+        #expect(bulkStats == stats)
+        #expect(bulkPapers == papers)
+        #expect(try bulk.searchPapers("interpretability", limit: 50) == rowByRow.searchPapers("interpretability", limit: 50))
+
+        // Into a graph that already holds them, the same files change nothing (and load row by row).
+        let again = Ingestor(store: bulk)
+        again.bulkLoadMinimumBytes = 0
+        #expect(again.ingest(paths: [atomDir]).papersUnchanged == 1200)
+        #expect(try bulk.indexNames() == indexes)
+    }
+
+    /// A bulk load that stops before it builds its indexes again leaves them to the next open.
+    @Test func interruptedBulkLoadIndexesReturnOnOpen() throws {
+        let (store, dir) = try Fixtures.store()
+        let indexes = try store.indexNames()
+        try store.deferIndexes()
+        #expect(try store.indexNames().count < indexes.count)
+        let reopened = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
+        #expect(try reopened.indexNames() == indexes)
+    }
 }

@@ -1,0 +1,86 @@
+// The hand-over between the reading thread and the writing thread of an ingest: a bounded queue of
+// batches. The reader blocks while the queue is full, so memory stays bounded whatever the file
+// size; the writer can cancel, which makes the reader's next `put` throw and the read stop.
+import Foundation
+
+/// A bounded, blocking queue of batches from one producer thread to one consumer thread.
+///
+///     let pipe = BatchPipe<Int>(capacity: 4)
+///     // producer: try pipe.put([1, 2, 3]); …; pipe.close()
+///     // consumer: while let batch = pipe.take() { … }
+final class BatchPipe<Element: Sendable>: @unchecked Sendable {
+    /// Thrown by `put` once the consumer has cancelled.
+    struct Cancelled: Error {}
+
+    private let condition = NSCondition()
+    private var batches: [[Element]] = []
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    /// Adds a batch, waiting while `capacity` batches are queued.
+    func put(_ batch: [Element]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        batches.append(batch)
+        condition.broadcast()
+    }
+
+    /// No more batches will come.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch in order, waiting for one; nil once the pipe is closed and empty, or cancelled.
+    func take() -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !closed && !cancelled { condition.wait() }
+        if cancelled || batches.isEmpty { return nil }
+        let batch = batches.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    /// The consumer stops: queued batches are dropped and the producer's next `put` throws.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        batches.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Work on a thread of its own, joined with `wait`.
+final class BackgroundJob: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var joined = false
+
+    /// Starts `body` on a new thread (with a stack large enough for libxml2).
+    init(_ body: @escaping @Sendable () -> Void) {
+        let thread = Thread { [finished] in
+            body()
+            finished.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits until the body has returned; later calls return at once.
+    func wait() {
+        guard !joined else { return }
+        finished.wait()
+        joined = true
+    }
+}
