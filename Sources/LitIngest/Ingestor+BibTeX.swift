@@ -91,106 +91,49 @@ enum BibTeXWork: Sendable {
     case paper(PreparedPaper, titleKey: String?, familyKey: String)
 }
 
-/// Turns a file's entries into prepared papers on a thread of its own, handing them over in batches
-/// (at most a few in flight), so that the LaTeX decoding, name splitting and JSON encoding overlap
-/// with the writes to SQLite. `cancel` stops it early; `join` waits for it.
+/// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
+/// decoding, name splitting, JSON encoding), handing them over in batches through a bounded pipe, so
+/// that this work overlaps with the writes to SQLite. Then hashes the file.
 final class BibTeXPreparation: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[BibTeXWork]] = []
-    /// Batches done with, to be freed by the preparing thread.
-    private var spent: [[BibTeXWork]] = []
-    private var done = false
-    private var cancelled = false
-    private var finished = false
-    /// What reading found (syntax errors, repeated keys, …); complete once `next` returned nil.
+    let pipe = BatchPipe<BibTeXWork>(capacity: 8)
+    private var job: BackgroundJob?
+    /// What reading found (syntax errors, repeated keys, …) and the file's SHA-256 (hex); set
+    /// once `wait` returned.
     private(set) var diagnostics: [Diagnostic] = []
-    /// SHA-256 of the file, hex; set once `next` returned nil.
     private(set) var sha256 = ""
     static let batchSize = 256
-    static let maxBatches = 8
 
     init(tree: BibTeXSyntaxTree, bytes: [UInt8], sourcePath: String) {
-        let thread = Thread { [self] in
-            self.run(tree: tree, bytes: bytes, sourcePath: sourcePath)
-        }
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
-
-    private func run(tree: BibTeXSyntaxTree, bytes: [UInt8], sourcePath: String) {
-        var reader = BibTeXReader(tree)
-        reader.collectStrings = true
-        var batch: [BibTeXWork] = []
-        batch.reserveCapacity(Self.batchSize)
-        struct Cancelled: Error {}
-        do {
-            try reader.read { entry in
-                batch.append(Self.work(entry, tree: tree, sourcePath: sourcePath))
-                if batch.count == Self.batchSize {
-                    guard hand(batch) else { throw Cancelled() }
-                    batch.removeAll(keepingCapacity: true)
+        job = BackgroundJob { [self] in
+            var reader = BibTeXReader(tree)
+            reader.collectStrings = true
+            var batch: [BibTeXWork] = []
+            batch.reserveCapacity(Self.batchSize)
+            do {
+                try reader.read { entry in
+                    batch.append(Self.work(entry, tree: tree, sourcePath: sourcePath))
+                    if batch.count == Self.batchSize {
+                        try self.pipe.put(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
+                if !batch.isEmpty { try pipe.put(batch) }
+            } catch {
+                // Cancelled: the session failed and stored nothing.
             }
-            if !batch.isEmpty { _ = hand(batch) }
-        } catch {}
-        let hash = SHA256.hex(of: bytes)
-        condition.lock()
-        diagnostics = reader.diagnostics
-        sha256 = hash
-        done = true
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+            diagnostics = reader.diagnostics
+            sha256 = SHA256.hex(of: bytes)
+            pipe.close()
+        }
     }
 
-    /// Queues a batch, waiting while the queue is full; false when cancelled. Frees the batches
-    /// given back meanwhile.
-    private func hand(_ batch: [BibTeXWork]) -> Bool {
-        var done: [[BibTeXWork]] = []
-        condition.lock()
-        while batches.count >= Self.maxBatches && !cancelled { condition.wait() }
-        swap(&done, &spent)
-        let queued = !cancelled
-        if queued { batches.append(batch) }
-        condition.broadcast()
-        condition.unlock()
-        done.removeAll()
-        return queued
-    }
+    /// Waits for the reading thread to end.
+    func wait() { job?.wait() }
 
-    /// Gives a batch back once stored, for the preparing thread to free.
-    func recycle(_ batch: [BibTeXWork]) {
-        condition.lock()
-        spent.append(batch)
-        condition.unlock()
-    }
-
-    /// The next batch in file order; nil when every entry was handed over.
-    func next() -> [BibTeXWork]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !done { condition.wait() }
-        if batches.isEmpty { return nil }
-        let batch = batches.removeFirst()
-        condition.broadcast()
-        return batch
-    }
-
-    /// Stops reading (the session failed) and waits for the thread to end.
+    /// Stops reading (when the session failed) and waits for the thread.
     func cancel() {
-        condition.lock()
-        cancelled = true
-        batches.removeAll()
-        condition.broadcast()
-        condition.unlock()
-        join()
-    }
-
-    /// Waits for the thread to end.
-    func join() {
-        condition.lock()
-        while !finished { condition.wait() }
-        condition.unlock()
+        pipe.cancel()
+        wait()
     }
 
     static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, sourcePath: String) -> BibTeXWork {
@@ -303,9 +246,9 @@ extension Ingestor {
                 let resolver = try BibTeXResolver(writer: writer)
                 // A file larger than the graph is loaded with the secondary indexes built afterwards.
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
-                let deferred = large ? try writer.deferIndexes() : nil
+                if large { try writer.deferIndexes() }
                 var entryNodes: [(node: Int64, line: Int)] = []
-                while var batch = preparation.next() {
+                while let batch = preparation.pipe.take() {
                     for work in batch {
                         guard case .paper(let paper, let titleKey, let familyKey) = work else {
                             counts.skipped += 1
@@ -320,11 +263,8 @@ extension Ingestor {
                         }
                         entryNodes.append((outcome.node, paper.record.line))
                     }
-                    // Freed on the preparing thread, which allocated it.
-                    preparation.recycle(batch)
-                    batch = []
                 }
-                if let deferred { try writer.restoreIndexes(deferred) }
+                if large { try writer.restoreIndexes() }
                 if let citedBy {
                     let citing = try paperNode(citedAs: citedBy, writer: writer, line: nil)
                     for (node, line) in entryNodes where node != citing {
@@ -333,6 +273,7 @@ extension Ingestor {
                         }
                     }
                 }
+                preparation.wait()
                 writer.sha256 = preparation.sha256
             }
         } catch let diagnostic as Diagnostic {

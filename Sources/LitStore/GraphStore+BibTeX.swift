@@ -161,36 +161,18 @@ extension GraphWriter {
         return out
     }
 
-    /// Secondary indexes of the graph tables that a bulk load need not keep up to date row by row:
-    /// every one but `edge_out`, which merging into existing papers reads. Entity resolution and
-    /// upserts otherwise use primary keys only.
-    public struct DeferredIndexes: Sendable {
-        var definitions: [String] = []
-    }
-
-    /// Drops the secondary indexes (see `DeferredIndexes`) for the rest of the session; pass the
-    /// result to `restoreIndexes`, which builds each again from its own definition in one sorted
-    /// pass. Queries give the same answers meanwhile, only slower; a session that fails rolls the
-    /// drop back with everything else.
-    public func deferIndexes() throws -> DeferredIndexes {
-        var deferred = DeferredIndexes()
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT name, sql FROM sqlite_schema
-             WHERE type = 'index' AND sql IS NOT NULL AND name <> 'edge_out'
-               AND tbl_name IN ('node', 'node_label', 'edge', 'ident', 'provenance')
-             ORDER BY rowid
-            """)
-        for row in rows {
-            let name: String = row[0]
-            deferred.definitions.append(row[1])
-            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
-        }
-        return deferred
+    /// Drops the indexes the ingest never reads (`Schema.deferrableIndexes`) for the rest of this
+    /// session, so that a file larger than the graph is loaded without keeping them up row by row;
+    /// `restoreIndexes` builds them again with one sort each before the session ends. Queries give
+    /// the same answers meanwhile, only slower; a session that fails rolls the drop back with
+    /// everything else.
+    public func deferIndexes() throws {
+        for index in Schema.deferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
     /// Builds the indexes `deferIndexes` dropped.
-    public func restoreIndexes(_ deferred: DeferredIndexes) throws {
-        for sql in deferred.definitions { try db.execute(sql: sql) }
+    public func restoreIndexes() throws {
+        try Schema.restoreIndexes(db)
     }
 
     /// Number of nodes in the graph.
