@@ -1,8 +1,10 @@
-// Gap matrix: every (method, model class, paper) triple where a paper is linked both to a method
-// and to a model class. `litgraph gaps` counts distinct papers per cell from these rows, adding the
-// papers of an entry's specialisations to the entry (causal tracing counts under intervention).
+// Gap matrix: every paper linked to a method and to a model class, with its year and every method
+// and model class it counts under: those it is linked to and all they specialise (a causal-tracing
+// paper counts under intervention too). One row per paper; `litgraph gaps` counts the papers of
+// each cell, method, model class and year from these rows.
 // Parameters: none.
-MATCH (p:Paper)-[:USES_METHOD]->(m:Method), (p)-[:STUDIES]->(c:ModelClass)
-RETURN m.id AS method, c.id AS model_class, id(p) AS node, p.key AS key, p.arxiv AS arxiv,
-       p.title AS title, p.year AS year
-ORDER BY method, model_class, node
+MATCH (p:Paper)-[:USES_METHOD]->(:Method)-[:SPECIALISES*0..]->(m:Method)
+WITH p, collect(DISTINCT m.id) AS methods
+MATCH (p)-[:STUDIES]->(:ModelClass)-[:SPECIALISES*0..]->(c:ModelClass)
+WITH p, methods, collect(DISTINCT c.id) AS model_classes
+RETURN p.year AS year, methods, model_classes

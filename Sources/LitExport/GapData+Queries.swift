@@ -1,14 +1,15 @@
-// The gap report's rows through the saved queries: `Queries/gap-taxonomy.cypher`,
-// `gap-matrix.cypher` and `gap-status.cypher`, run by the query engine. The texts shipped in
-// Queries/ are built in too; a folder given by the caller (or ./Queries) overrides them, so a user's
-// edits to the queries change the report.
+// The gap report's data through the saved queries, run by the query engine:
+// `Queries/gap-taxonomy.cypher` (the entries), `gap-matrix.cypher` (one row per paper with every
+// entry it counts under), `gap-status.cypher` (the gaps), and `gap-cell.cypher`, asked only for
+// `--cell`. The texts shipped in Queries/ are built in too; a folder given by the caller (or
+// ./Queries) overrides them, so a user's edits to the queries change the report.
 import Foundation
 import LitQuery
 import LitStore
 
 public enum GapQueries {
     /// The saved queries the report is built on.
-    public static let names = ["gap-taxonomy", "gap-matrix", "gap-status"]
+    public static let names = ["gap-taxonomy", "gap-matrix", "gap-cell", "gap-status"]
 
     /// The text of query `name`: `folder/NAME.cypher` when it exists, else the built-in copy.
     public static func text(_ name: String, folder: String?) -> String {
@@ -41,14 +42,26 @@ public enum GapQueries {
 
         """,
         "gap-matrix": """
-        // Gap matrix: every (method, model class, paper) triple where a paper is linked both to a method
-        // and to a model class. `litgraph gaps` counts distinct papers per cell from these rows, adding the
-        // papers of an entry's specialisations to the entry (causal tracing counts under intervention).
+        // Gap matrix: every paper linked to a method and to a model class, with its year and every method
+        // and model class it counts under: those it is linked to and all they specialise (a causal-tracing
+        // paper counts under intervention too). One row per paper; `litgraph gaps` counts the papers of
+        // each cell, method, model class and year from these rows.
         // Parameters: none.
-        MATCH (p:Paper)-[:USES_METHOD]->(m:Method), (p)-[:STUDIES]->(c:ModelClass)
-        RETURN m.id AS method, c.id AS model_class, id(p) AS node, p.key AS key, p.arxiv AS arxiv,
-               p.title AS title, p.year AS year
-        ORDER BY method, model_class, node
+        MATCH (p:Paper)-[:USES_METHOD]->(:Method)-[:SPECIALISES*0..]->(m:Method)
+        WITH p, collect(DISTINCT m.id) AS methods
+        MATCH (p)-[:STUDIES]->(:ModelClass)-[:SPECIALISES*0..]->(c:ModelClass)
+        WITH p, methods, collect(DISTINCT c.id) AS model_classes
+        RETURN p.year AS year, methods, model_classes
+
+        """,
+        "gap-cell": """
+        // Gap cell: the papers behind one cell of the gap matrix, linked to the method (or a specialisation)
+        // and to the model class (or a specialisation), newest first (`litgraph gaps --cell METHOD:CLASS`).
+        // Parameters: $method (a method id, e.g. "sparse-autoencoder"), $model_class (e.g. "diffusion-transformer").
+        MATCH (p:Paper)-[:USES_METHOD]->(:Method)-[:SPECIALISES*0..]->(:Method {id: $method})
+        MATCH (p)-[:STUDIES]->(:ModelClass)-[:SPECIALISES*0..]->(:ModelClass {id: $model_class})
+        RETURN DISTINCT id(p) AS node, p.key AS key, p.arxiv AS arxiv, p.year AS year, p.title AS title
+        ORDER BY year DESC, title
 
         """,
         "gap-status": """
@@ -67,28 +80,40 @@ public enum GapQueries {
     ]
 }
 
+/// Runs the saved gap queries on one store; a query's errors become diagnostics on its text.
+struct GapQueryRunner: Sendable {
+    let store: GraphStore
+    let folder: String?
+
+    func run(_ name: String, _ parameters: [String: CypherValue] = [:]) throws -> [[String: CypherValue]] {
+        let text = GapQueries.text(name, folder: folder)
+        let result: QueryResult
+        do {
+            result = try QueryEngine.run(text, parameters: parameters, on: store)
+        } catch let error as QueryError {
+            throw error.diagnostic(source: text, file: GapQueries.path(name, folder: folder))
+        }
+        return result.rows.map { Dictionary(zip(result.columns, $0), uniquingKeysWith: { a, _ in a }) }
+    }
+
+    static func string(_ v: CypherValue?) -> String? { if case .string(let s) = v { return s }; return nil }
+    static func int(_ v: CypherValue?) -> Int? { if case .int(let i) = v { return Int(i) }; return nil }
+    static func strings(_ v: CypherValue?) -> [String] { if case .list(let items) = v { return items.compactMap(string) }; return [] }
+    static func paper(_ row: [String: CypherValue]) -> PaperSummary? {
+        guard let node = int(row["node"]) else { return nil }
+        return PaperSummary(id: Int64(node), key: string(row["key"]), arxiv: string(row["arxiv"]),
+                            title: string(row["title"]), year: int(row["year"]))
+    }
+}
+
 extension GapData {
-    /// Runs the saved queries on `store` (opened with `QueryEngine.open`) and gathers their rows.
+    /// Runs the saved queries on `store` (opened with `QueryEngine.open`) and gathers their rows;
+    /// `gap-cell` runs when `cellPapers` is asked.
     public static func query(_ store: GraphStore, queries folder: String? = nil) throws -> GapData {
-        func run(_ name: String) throws -> [[String: CypherValue]] {
-            let text = GapQueries.text(name, folder: folder)
-            let result: QueryResult
-            do {
-                result = try QueryEngine.run(text, on: store)
-            } catch let error as QueryError {
-                throw error.diagnostic(source: text, file: GapQueries.path(name, folder: folder))
-            }
-            return result.rows.map { Dictionary(zip(result.columns, $0), uniquingKeysWith: { a, _ in a }) }
-        }
-        func string(_ v: CypherValue?) -> String? { if case .string(let s) = v { return s }; return nil }
-        func int(_ v: CypherValue?) -> Int? { if case .int(let i) = v { return Int(i) }; return nil }
-        func paper(_ row: [String: CypherValue]) -> PaperSummary? {
-            guard let node = int(row["node"]) else { return nil }
-            return PaperSummary(id: Int64(node), key: string(row["key"]), arxiv: string(row["arxiv"]),
-                                title: string(row["title"]), year: int(row["year"]))
-        }
+        let runner = GapQueryRunner(store: store, folder: folder)
+        let string = GapQueryRunner.string, int = GapQueryRunner.int
         var methods: [TaxonomyNodeView] = [], classes: [TaxonomyNodeView] = [], gaps: [TaxonomyNodeView] = []
-        for row in try run("gap-taxonomy") {
+        for row in try runner.run("gap-taxonomy") {
             guard let label = string(row["label"]), let id = string(row["id"]), let node = int(row["node"]) else { continue }
             let view = TaxonomyNodeView(node: Int64(node), label: label, id: id, name: string(row["name"]) ?? id,
                                         description: string(row["description"]), parent: string(row["parent"]))
@@ -98,17 +123,19 @@ extension GapData {
             default: gaps.append(view)
             }
         }
-        var links: [(method: String, modelClass: String, paper: PaperSummary)] = []
-        for row in try run("gap-matrix") {
-            guard let m = string(row["method"]), let c = string(row["model_class"]), let p = paper(row) else { continue }
-            links.append((m, c, p))
+        let papers = try runner.run("gap-matrix").map { row in
+            GapPaperLinks(year: int(row["year"]), methods: GapQueryRunner.strings(row["methods"]),
+                          modelClasses: GapQueryRunner.strings(row["model_classes"]))
         }
         var concerns: [String: [String]] = [:], addressing: [String: [PaperSummary]] = [:]
-        for row in try run("gap-status") {
+        for row in try runner.run("gap-status") {
             guard let gap = string(row["gap"]) else { continue }
             if concerns[gap] == nil, case .list(let items) = row["concerns"] { concerns[gap] = items.compactMap(string) }
-            if let p = paper(row) { addressing[gap, default: []].append(p) }
+            if let p = GapQueryRunner.paper(row) { addressing[gap, default: []].append(p) }
         }
-        return GapData(methods: methods, modelClasses: classes, gaps: gaps, links: links, concerns: concerns, addressing: addressing)
+        return GapData(methods: methods, modelClasses: classes, gaps: gaps, papers: papers, concerns: concerns,
+                       addressing: addressing, cellPapers: { method, modelClass in
+            try runner.run("gap-cell", ["method": .string(method), "model_class": .string(modelClass)]).compactMap(GapQueryRunner.paper)
+        })
     }
 }

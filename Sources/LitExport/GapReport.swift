@@ -2,40 +2,74 @@
 // (a paper counts in a cell when it is linked to the method or one of its specialisations and to the
 // class or one of its specialisations), the thin cells ranked as transfer opportunities, the
 // taxonomy's gaps with the papers addressing them, and papers per cell per year. Values only; the
-// rows come from the saved queries in Queries/ (or the store), the text from `GapReportWriter`.
+// data comes from the saved queries in Queries/ (or the store), one row per paper with every entry
+// it counts under, and is counted here; the text comes from `GapReportWriter`.
 import Foundation
 import LitStore
 
-/// What the report is computed from: taxonomy entries and the links of papers to them.
+/// A paper linked to a method and to a model class: its year and every entry it counts under
+/// (the entries it is linked to and those they specialise, transitively).
+public struct GapPaperLinks: Sendable, Equatable {
+    public var year: Int?
+    /// Method ids.
+    public var methods: [String]
+    /// Model class ids.
+    public var modelClasses: [String]
+
+    public init(year: Int?, methods: [String], modelClasses: [String]) {
+        self.year = year
+        self.methods = methods
+        self.modelClasses = modelClasses
+    }
+}
+
+/// What the report is computed from: taxonomy entries, the papers linked to them, and a way to
+/// list the papers of one cell.
 public struct GapData: Sendable {
     public var methods: [TaxonomyNodeView]
     public var modelClasses: [TaxonomyNodeView]
     public var gaps: [TaxonomyNodeView]
-    /// Every (method, model class, paper) triple of direct links, by taxonomy id.
-    public var links: [(method: String, modelClass: String, paper: PaperSummary)]
+    /// One entry per paper linked to a method and a model class.
+    public var papers: [GapPaperLinks]
     /// Gap id → ids of the methods and model classes it concerns.
     public var concerns: [String: [String]]
     /// Gap id → papers addressing it.
     public var addressing: [String: [PaperSummary]]
+    /// The papers of the cell method × model class (specialisations included), in any order.
+    public var cellPapers: @Sendable (_ method: String, _ modelClass: String) throws -> [PaperSummary]
 
     public init(methods: [TaxonomyNodeView], modelClasses: [TaxonomyNodeView], gaps: [TaxonomyNodeView],
-                links: [(method: String, modelClass: String, paper: PaperSummary)],
-                concerns: [String: [String]], addressing: [String: [PaperSummary]]) {
+                papers: [GapPaperLinks], concerns: [String: [String]], addressing: [String: [PaperSummary]],
+                cellPapers: @escaping @Sendable (String, String) throws -> [PaperSummary]) {
         self.methods = methods
         self.modelClasses = modelClasses
         self.gaps = gaps
-        self.links = links
+        self.papers = papers
         self.concerns = concerns
         self.addressing = addressing
+        self.cellPapers = cellPapers
     }
 
-    /// Reads the data from the store's domain tables.
+    /// Reads the data from the store's domain tables, rolling specialisations up here.
     public static func read(from store: GraphStore) throws -> GapData {
         let entries = try store.taxonomyEntries()
         let byNode = Dictionary(entries.map { ($0.node, $0.id) }, uniquingKeysWith: { a, _ in a })
         let links = try store.methodClassPapers().compactMap { row -> (method: String, modelClass: String, paper: PaperSummary)? in
             guard let m = byNode[row.method], let c = byNode[row.modelClass] else { return nil }
             return (m, c, row.paper)
+        }
+        let methods = entries.filter { $0.label == "Method" }, classes = entries.filter { $0.label == "ModelClass" }
+        let methodAncestors = GapReportBuilder.ancestors(methods), classAncestors = GapReportBuilder.ancestors(classes)
+        var perPaper: [Int64: (year: Int?, methods: Set<String>, classes: Set<String>)] = [:]
+        for link in links {
+            var entry = perPaper[link.paper.id] ?? (link.paper.year, [], [])
+            entry.methods.formUnion(methodAncestors[link.method] ?? [link.method])
+            entry.classes.formUnion(classAncestors[link.modelClass] ?? [link.modelClass])
+            perPaper[link.paper.id] = entry
+        }
+        let papers = perPaper.keys.sorted().map { id in
+            let e = perPaper[id]!
+            return GapPaperLinks(year: e.year, methods: e.methods.sorted(), modelClasses: e.classes.sorted())
         }
         var concerns: [String: [String]] = [:]
         for (gap, targets) in try store.gapConcerns() {
@@ -47,9 +81,12 @@ public struct GapData: Sendable {
             guard let id = byNode[gap] else { continue }
             addressing[id] = papers
         }
-        return GapData(methods: entries.filter { $0.label == "Method" },
-                       modelClasses: entries.filter { $0.label == "ModelClass" },
-                       gaps: entries.filter { $0.label == "Gap" }, links: links, concerns: concerns, addressing: addressing)
+        let methodFamily = GapReportBuilder.families(methods), classFamily = GapReportBuilder.families(classes)
+        return GapData(methods: methods, modelClasses: classes, gaps: entries.filter { $0.label == "Gap" }, papers: papers,
+                       concerns: concerns, addressing: addressing, cellPapers: { method, modelClass in
+            let mf = methodFamily[method] ?? [], cf = classFamily[modelClass] ?? []
+            return links.filter { mf.contains($0.method) && cf.contains($0.modelClass) }.map(\.paper)
+        })
     }
 }
 
@@ -188,61 +225,74 @@ public struct GapReportBuilder: Sendable {
     }
 
     /// The papers counted in the cell `method` × `modelClass`, newest first; nil when either id is unknown.
-    public func papers(method: String, modelClass: String) -> [GapReport.Paper]? {
-        guard let mf = methodFamily[method], let cf = classFamily[modelClass] else { return nil }
+    public func papers(method: String, modelClass: String) throws -> [GapReport.Paper]? {
+        guard methodFamily[method] != nil, classFamily[modelClass] != nil else { return nil }
         var seen = Set<Int64>()
-        var out: [GapReport.Paper] = []
-        for link in data.links where mf.contains(link.method) && cf.contains(link.modelClass) {
-            if seen.insert(link.paper.id).inserted { out.append(Self.paper(link.paper)) }
-        }
-        return out.sorted(by: Self.newestFirst)
+        return try data.cellPapers(method, modelClass).filter { seen.insert($0.id).inserted }.map(Self.paper)
+            .sorted(by: Self.newestFirst)
     }
 
     public func report(thin: Int = 1, established: Int = 2, top: Int = 15) -> GapReport {
         let methods = Self.axes(data.methods), classes = Self.axes(data.modelClasses)
-        // Papers per (method, class) with roll-up, and per method / class.
-        var cell: [String: [String: Set<Int64>]] = [:]
-        var methodPapers: [String: Set<Int64>] = [:], classPapers: [String: Set<Int64>] = [:]
-        var paperYear: [Int64: Int] = [:]
-        let methodAncestors = Self.ancestors(data.methods), classAncestors = Self.ancestors(data.modelClasses)
-        for link in data.links {
-            if let y = link.paper.year { paperYear[link.paper.id] = y }
-            for m in methodAncestors[link.method] ?? [link.method] {
-                methodPapers[m, default: []].insert(link.paper.id)
-                for c in classAncestors[link.modelClass] ?? [link.modelClass] {
-                    cell[m, default: [:]][c, default: []].insert(link.paper.id)
+        let methodIndex = Dictionary(methods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let classIndex = Dictionary(classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each paper as the axis positions it counts under, each once.
+        var rows: [(year: Int?, methods: [Int], classes: [Int])] = []
+        rows.reserveCapacity(data.papers.count)
+        var yearSet = Set<Int>()
+        for paper in data.papers {
+            let ms = Array(Set(paper.methods.compactMap { methodIndex[$0] })), cs = Array(Set(paper.modelClasses.compactMap { classIndex[$0] }))
+            guard !ms.isEmpty && !cs.isEmpty else { continue }
+            if let y = paper.year { yearSet.insert(y) }
+            rows.append((paper.year, ms, cs))
+        }
+        let years = yearSet.sorted()
+        let yearIndex = Dictionary(years.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // Papers per (method, class), per (method, class, year), per method and per class.
+        let nc = classes.count, ny = years.count
+        var matrix = Array(repeating: Array(repeating: 0, count: nc), count: methods.count)
+        var perYear = Array(repeating: 0, count: methods.count * nc * ny)
+        var methodTotals = Array(repeating: 0, count: methods.count), classTotals = Array(repeating: 0, count: nc)
+        var rowsOfMethod = Array(repeating: [Int](), count: methods.count)
+        for (r, row) in rows.enumerated() {
+            let k = row.year.flatMap { yearIndex[$0] }
+            for m in row.methods {
+                methodTotals[m] += 1
+                rowsOfMethod[m].append(r)
+                for c in row.classes {
+                    matrix[m][c] += 1
+                    if let k { perYear[(m * nc + c) * ny + k] += 1 }
                 }
             }
-            for c in classAncestors[link.modelClass] ?? [link.modelClass] {
-                classPapers[c, default: []].insert(link.paper.id)
-            }
+            for c in row.classes { classTotals[c] += 1 }
         }
-        let matrix = methods.map { m in classes.map { c in cell[m.id]?[c.id]?.count ?? 0 } }
 
         // Transfer opportunities: cells of leaf methods × model classes (all but umbrella roots) that
         // are empty or thin while the method is established on classes unrelated to the cell's class.
-        let candidateClasses = classes.filter { $0.leaf || $0.depth > 0 }
+        let candidateClasses = classes.enumerated().filter { $0.element.leaf || $0.element.depth > 0 }
+        let classAncestors = Self.ancestors(data.modelClasses)
         let related = Dictionary(classes.map { c in
             (c.id, Set(classAncestors[c.id] ?? [c.id]).union(classFamily[c.id] ?? [c.id]))
         }, uniquingKeysWith: { a, _ in a })
         var opportunities: [GapReport.Opportunity] = []
-        for m in methods where m.leaf {
-            for c in candidateClasses {
-                let here = cell[m.id]?[c.id] ?? []
-                guard here.count <= thin else { continue }
-                var elsewhere = Set<Int64>()
+        for (mi, m) in methods.enumerated() where m.leaf {
+            for (ci, c) in candidateClasses {
+                let here = matrix[mi][ci]
+                guard here <= thin else { continue }
+                let others = candidateClasses.filter { !(related[c.id] ?? []).contains($0.element.id) }
                 var establishedOn: [(String, Int)] = []
-                for other in candidateClasses where !(related[c.id] ?? []).contains(other.id) {
-                    let papers = cell[m.id]?[other.id] ?? []
-                    elsewhere.formUnion(papers)
-                    if papers.count >= established { establishedOn.append((other.id, papers.count)) }
-                }
-                elsewhere.subtract(here)
+                for (oi, other) in others where matrix[mi][oi] >= established { establishedOn.append((other.id, matrix[mi][oi])) }
                 guard !establishedOn.isEmpty else { continue }
                 establishedOn.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-                opportunities.append(.init(method: m.id, modelClass: c.id, papers: here.count,
-                                           papersElsewhere: elsewhere.count, establishedOn: establishedOn.map(\.0),
-                                           classPapers: classPapers[c.id]?.count ?? 0))
+                // Papers using the method on an unrelated class and not in this cell.
+                var isOther = Array(repeating: false, count: nc)
+                for (oi, _) in others { isOther[oi] = true }
+                let elsewhere = rowsOfMethod[mi].count(where: { r in
+                    !rows[r].classes.contains(ci) && rows[r].classes.contains { isOther[$0] }
+                })
+                opportunities.append(.init(method: m.id, modelClass: c.id, papers: here,
+                                           papersElsewhere: elsewhere, establishedOn: establishedOn.map(\.0),
+                                           classPapers: classTotals[ci]))
             }
         }
         opportunities.sort {
@@ -264,20 +314,15 @@ public struct GapReportBuilder: Sendable {
         }
 
         // Papers per cell (leaf methods × model classes but umbrella roots) per year.
-        let years = Array(Set(paperYear.values)).sorted()
         var timeline: [GapReport.YearRow] = []
-        for m in methods where m.leaf {
-            for c in candidateClasses {
-                let papers = cell[m.id]?[c.id] ?? []
-                guard !papers.isEmpty else { continue }
-                var counts = Array(repeating: 0, count: years.count)
-                for p in papers { if let y = paperYear[p], let k = years.firstIndex(of: y) { counts[k] += 1 } }
-                timeline.append(.init(method: m.id, modelClass: c.id, counts: counts, total: papers.count))
+        for (mi, m) in methods.enumerated() where m.leaf {
+            for (ci, c) in candidateClasses where matrix[mi][ci] > 0 {
+                let counts = (0..<ny).map { perYear[(mi * nc + ci) * ny + $0] }
+                timeline.append(.init(method: m.id, modelClass: c.id, counts: counts, total: matrix[mi][ci]))
             }
         }
         return GapReport(methods: methods, modelClasses: classes, matrix: matrix,
-                         methodTotals: methods.map { methodPapers[$0.id]?.count ?? 0 },
-                         classTotals: classes.map { classPapers[$0.id]?.count ?? 0 },
+                         methodTotals: methodTotals, classTotals: classTotals,
                          thin: thin, established: established, opportunities: opportunities, gaps: gaps,
                          years: years, timeline: timeline)
     }

@@ -127,7 +127,88 @@ enum NativeFunctions {
         return nil
     }
 
+    /// Node property values read during one query execution, by node id and JSON path: a node
+    /// met on many rows of a join has its properties parsed once per key and query. Generated SQL
+    /// asks `cy_mh(id, path)` (known? then `cy_mv()` is the value) and else stores the value read
+    /// with `cy_mp(id, path, value)`. The executor empties it before each query
+    /// (`cy_memo_reset()`); a query never changes the properties of a node that existed before it.
+    final class PropertyMemo {
+        struct Key: Hashable {
+            var id: Int64
+            var path: String
+        }
+        enum Value {
+            case null, int(Int64), double(Double), text([UInt8]), blob([UInt8])
+        }
+        var values: [Key: Value] = [:]
+        var last: Value = .null
+        /// Entries kept at most (then the memo starts over): bounds memory on huge joins.
+        static let limit = 1 << 21
+
+        static func from(_ ctx: Context?) -> PropertyMemo {
+            Unmanaged<PropertyMemo>.fromOpaque(sqlite3_user_data(ctx)!).takeUnretainedValue()
+        }
+
+        static func key(_ argv: Arguments) -> Key? {
+            guard sqlite3_value_type(argv[0]) == SQLITE_INTEGER, let p = sqlite3_value_text(argv[1]) else { return nil }
+            let path = String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_value_bytes(argv[1]))), as: UTF8.self)
+            return Key(id: sqlite3_value_int64(argv[0]), path: path)
+        }
+    }
+
+    static func registerPropertyMemo(_ db: Database) {
+        let memo = Unmanaged.passRetained(PropertyMemo()).toOpaque()
+        // Not deterministic: the answers depend on the memo's state.
+        sqlite3_create_function_v2(db.sqliteConnection, "cy_mh", 2, SQLITE_UTF8, memo, { ctx, _, argv in
+            let memo = PropertyMemo.from(ctx)
+            guard let key = PropertyMemo.key(argv!), let value = memo.values[key] else { return sqlite3_result_int64(ctx, 0) }
+            memo.last = value
+            sqlite3_result_int64(ctx, 1)
+        }, nil, nil, { p in Unmanaged<PropertyMemo>.fromOpaque(p!).release() })
+        sqlite3_create_function_v2(db.sqliteConnection, "cy_mv", 0, SQLITE_UTF8, memo, { ctx, _, _ in
+            switch PropertyMemo.from(ctx).last {
+            case .null: sqlite3_result_null(ctx)
+            case .int(let i): sqlite3_result_int64(ctx, i)
+            case .double(let d): sqlite3_result_double(ctx, d)
+            case .text(let bytes):
+                bytes.withUnsafeBufferPointer { b in
+                    b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                        sqlite3_result_text(ctx, $0, Int32(b.count), NativeFunctions.transient)
+                    }
+                }
+            case .blob(let bytes):
+                bytes.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
+            }
+        }, nil, nil, nil)
+        sqlite3_create_function_v2(db.sqliteConnection, "cy_mp", 3, SQLITE_UTF8, memo, { ctx, _, argv in
+            let memo = PropertyMemo.from(ctx)
+            let v = argv![2]
+            if let key = PropertyMemo.key(argv!) {
+                let n = Int(sqlite3_value_bytes(v))
+                let value: PropertyMemo.Value
+                switch sqlite3_value_type(v) {
+                case SQLITE_INTEGER: value = .int(sqlite3_value_int64(v))
+                case SQLITE_FLOAT: value = .double(sqlite3_value_double(v))
+                case SQLITE_TEXT: value = .text(sqlite3_value_text(v).map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? [])
+                case SQLITE_BLOB:
+                    value = .blob(sqlite3_value_blob(v).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? [])
+                default: value = .null
+                }
+                if memo.values.count >= PropertyMemo.limit { memo.values.removeAll() }
+                memo.values[key] = value
+            }
+            sqlite3_result_value(ctx, v)
+        }, nil, nil, nil)
+        sqlite3_create_function_v2(db.sqliteConnection, "cy_memo_reset", 0, SQLITE_UTF8, memo, { ctx, _, _ in
+            let memo = PropertyMemo.from(ctx)
+            memo.values.removeAll()
+            memo.last = .null
+            sqlite3_result_null(ctx)
+        }, nil, nil, nil)
+    }
+
     static func registerHotFunctions(_ db: Database) {
+        registerPropertyMemo(db)
         // A property read: the JSON text of one value (`props -> '$.key'`) as a Cypher value.
         // Strings without escapes and small integers are decoded here; the rest by JSONReader.
         register(db, "cy_pj", 1) { ctx, _, argv in

@@ -20,6 +20,9 @@ public enum QueryEngine {
     /// Registers the query language's SQL functions; pass as GraphStore's `prepare` hook.
     @Sendable public static func prepare(_ db: Database) throws {
         CypherFunctions.register(db)
+        // Sorting and grouping (GROUP BY, DISTINCT, ORDER BY) in memory instead of temporary files,
+        // and a page cache that holds the indexes a join walks.
+        try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
     }
 
     /// Opens a store ready for queries.
@@ -73,6 +76,8 @@ public enum QueryEngine {
         defer {
             for t in tempTables { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)") }
         }
+        // Property values memoised by an earlier query may be stale now.
+        try db.execute(sql: "SELECT cy_memo_reset()")
         for stage in compiled.stages {
             switch stage {
             case .select(let sql):

@@ -63,6 +63,16 @@ struct VarRef {
     /// A `node` table alias holding this node in the current FROM clause.
     var nodeAlias: String?
     var relAlias: String?
+    /// SQL giving the node's id without building its value (a pattern alias's `id`, or a
+    /// pipeline column that holds the id).
+    var nodeID: String?
+
+    /// The column value that carries this variable to the next clause: a node's id when known
+    /// (its value is built only where a result needs it), else the value.
+    var carried: (sql: String, isID: Bool) {
+        if kind == .node, let id = nodeID ?? nodeAlias.map({ "\($0).id" }) { return (id, true) }
+        return (sql, false)
+    }
 }
 
 final class SQLGenerator {
@@ -74,6 +84,10 @@ final class SQLGenerator {
     /// While compiling ORDER BY/WHERE over an aggregating or DISTINCT projection: projected
     /// expressions (by structure) → their SQL.
     var substitutions: [String: String] = [:]
+    /// While compiling expressions evaluated per row of a join of relationships: node property
+    /// reads go through the query's property memo (`memoRead`), so each node's JSON is parsed
+    /// once per key instead of once per row.
+    var memoNodeReads = false
 
     /// Depth bound for an unbounded variable-length relationship.
     static let unboundedDepth = 25
@@ -113,6 +127,14 @@ final class SQLGenerator {
         return "cy_pj(\(propsSQL) -> \(path))"
     }
 
+    /// A property of the node whose id is `id`, read through the property memo: rows that repeat
+    /// a node, or read the same key twice, parse its JSON once, and the node's row is looked up
+    /// only then (so a pattern's `node` table can be left out, see `pruneNodeTables`).
+    static func memoRead(id: String, _ key: String) -> String {
+        let path = jsonPath(key)
+        return "CASE WHEN cy_mh(\(id), \(path)) THEN cy_mv() ELSE cy_mp(\(id), \(path), (SELECT \(propertyRead("props", key)) FROM node WHERE id = \(id))) END"
+    }
+
     // MARK: - Query
 
     func compile(_ query: Query) throws -> CompiledQuery {
@@ -141,18 +163,32 @@ final class SQLGenerator {
         ctes.isEmpty ? "" : "WITH RECURSIVE\n" + ctes.joined(separator: ",\n") + "\n"
     }
 
+    /// The tables and conditions of a MATCH, read directly by the WITH or RETURN right after it.
+    struct Fused {
+        var cte: String
+        var tables: [String]
+        var conditions: [String]
+        var refs: [String: VarRef]
+        var joinsRelationships: Bool
+        var idSources: [String: String]
+    }
+
     /// The current relation while compiling one part: a CTE or temp table with one column per variable.
     struct Pipeline {
         var source: String?
         var variables: [String] = []
         var kinds: [String: StaticType] = [:]
+        /// Node variables whose column holds the node's id rather than its value.
+        var idColumns: Set<String> = []
         /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
         /// after it can read the pattern's tables directly (`json_extract` on the aliases).
-        var fused: (cte: String, from: String, conditions: String, refs: [String: VarRef])?
+        var fused: Fused?
         func refs() -> [String: VarRef] {
             var out: [String: VarRef] = [:]
             for v in variables {
-                out[v] = VarRef(sql: "\(source!).\(SQLGenerator.column(v))", kind: kinds[v] ?? .any)
+                let column = "\(source!).\(SQLGenerator.column(v))"
+                out[v] = idColumns.contains(v) ? VarRef(sql: "cy_node(\(column))", kind: .node, nodeID: column)
+                    : VarRef(sql: column, kind: kinds[v] ?? .any)
             }
             return out
         }
@@ -165,7 +201,8 @@ final class SQLGenerator {
         if !outerNames.isEmpty {
             pipe.variables = outerNames
             for v in outerNames { pipe.kinds[v] = outer[v]!.kind }
-            pipe.source = addCTE("SELECT " + outerNames.map { "\(outer[$0]!.sql) AS \(Self.column($0))" }.joined(separator: ", "))
+            pipe.idColumns = Set(outerNames.filter { outer[$0]!.carried.isID })
+            pipe.source = addCTE("SELECT " + outerNames.map { "\(outer[$0]!.carried.sql) AS \(Self.column($0))" }.joined(separator: ", "))
         }
         for (index, clause) in part.clauses.enumerated() {
             switch clause {
@@ -245,12 +282,18 @@ final class SQLGenerator {
         var tables: [String] = []
         var conditions: [String] = []
         var refs: [String: VarRef]
-        var uniqueness: [(String, Bool)] = []   // (sql, isPath)
+        /// Relationship uniqueness: (sql of the id or path, isPath, the pattern's types: empty for any).
+        var uniqueness: [(String, Bool, [String])] = []
         var newVariables: [String] = []
         /// Whether the pattern's rows are used only as a set (see `consumedAsSet`).
         var rowsAsSet = false
         /// Every relationship pattern of the MATCH (for relationship uniqueness).
         var allRels: [RelPattern] = []
+        /// How many relationship patterns the tables join.
+        var relationships = 0
+        /// Node table alias → a column the conditions make equal to the node's id, non-null on
+        /// every row (see `pruneNodeTables`).
+        var idSources: [String: String] = [:]
     }
 
     func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline, rowsAsSet: Bool) throws -> Pipeline {
@@ -259,6 +302,8 @@ final class SQLGenerator {
         addUniqueness(&ps)
         if let cond {
             ps.conditions += indexHints(cond, ps.refs)
+            memoNodeReads = ps.relationships > 0
+            defer { memoNodeReads = false }
             ps.conditions.append("cy_true(\(try expr(cond, ps.refs)))")
         }
         var out = pipe
@@ -269,35 +314,81 @@ final class SQLGenerator {
         // Project: previously bound variables keep their column; new ones come from the pattern.
         var select: [String] = []
         let prevRefs = pipe.refs()
+        out.idColumns = []
         for v in out.variables {
             let ref = prevRefs[v] ?? ps.refs[v]!
-            select.append("\(ref.sql) AS \(Self.column(v))")
+            select.append("\(ref.carried.sql) AS \(Self.column(v))")
+            if ref.carried.isID { out.idColumns.insert(v) }
         }
         if select.isEmpty { select = ["1 AS _"] }
-        var from: String
         let conds = ps.conditions.isEmpty ? ["1"] : ps.conditions
         if optional {
             let group = ps.tables.isEmpty ? "(SELECT 1 AS _one)"
                 : ps.tables.count == 1 && !ps.tables[0].contains(" JOIN ") ? ps.tables[0] : "(" + ps.tables.joined(separator: " JOIN ") + ")"
-            from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
+            let from = (pipe.source ?? "(SELECT 1 AS _)") + " LEFT JOIN " + group + " ON " + conds.joined(separator: "\n    AND ")
             out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
         } else {
             var tables = ps.tables
             if let s = pipe.source { tables.insert(s, at: 0) }
-            from = tables.isEmpty ? "(SELECT 1 AS _)" : tables.joined(separator: ", ")
-            let whereText = conds.joined(separator: "\n    AND ")
-            out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)\n  WHERE \(whereText)")
+            let (pruned, parts) = Self.pruneNodeTables(tables, select + conds, ps.idSources)
+            out.source = addCTE(Self.selectText(select: Array(parts[..<select.count]), tables: pruned, conditions: Array(parts[select.count...])))
             var refs = ps.refs
             for (v, ref) in prevRefs where pipe.variables.contains(v) && refs[v]?.nodeAlias == nil && refs[v]?.relAlias == nil { refs[v] = ref }
-            out.fused = (out.source!, from, whereText, refs)
+            out.fused = Fused(cte: out.source!, tables: tables, conditions: conds, refs: refs,
+                              joinsRelationships: ps.relationships > 0, idSources: ps.idSources)
             return out
         }
         out.fused = nil
         return out
     }
 
+    /// `SELECT select FROM tables WHERE conditions`, conditions that became `x = x` left out.
+    static func selectText(select: [String], tables: [String], conditions: [String], distinct: Bool = false) -> String {
+        let conds = conditions.filter { c in
+            let sides = c.components(separatedBy: " = ")
+            return !(sides.count == 2 && sides[0] == sides[1])
+        }
+        return "SELECT \(distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))\n  FROM \(tables.isEmpty ? "(SELECT 1 AS _)" : tables.joined(separator: ", "))"
+            + "\n  WHERE \(conds.isEmpty ? "1" : conds.joined(separator: "\n    AND "))"
+    }
+
+    /// Leaves out the `node` table of every pattern node whose row nothing in `parts` (the SELECT
+    /// list, conditions, grouping) reads but its id: the id is then taken from `idSources`, a
+    /// column the conditions make equal to it (the traversal row that reached the node, or an
+    /// earlier clause's column). A traversal row always names a node that exists (the store
+    /// deletes a node's edges with it), so the rows stay the same; the node's row is read only
+    /// where a property is (through the property memo). Nodes found through the label index keep
+    /// their table: without it SQLite, which has no statistics here, may join two label scans
+    /// before the relationship between them.
+    static func pruneNodeTables(_ tables: [String], _ parts: [String], _ idSources: [String: String]) -> ([String], [String]) {
+        var tables = tables, parts = parts
+        // A quoted JSON path could hold text that looks like an alias: leave such queries alone.
+        if parts.contains(where: { $0.contains("'$.\"") }) { return (tables, parts) }
+        for (alias, source) in idSources.sorted(by: { $0.key < $1.key }) {
+            let plain = "node AS \(alias)", crossed = "node AS \(alias) CROSS JOIN "
+            guard let i = tables.firstIndex(where: { $0 == plain || $0.hasPrefix(crossed) }),
+                  let uses = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9_\"])\(alias)\\.([A-Za-z_]+)"),
+                  let ids = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9_\"])\(alias)\\.id(?![A-Za-z0-9_])") else { continue }
+            let others = parts + tables.enumerated().filter { $0.offset != i }.map(\.element)
+            let onlyID = others.allSatisfy { text in
+                uses.matches(in: text, range: NSRange(text.startIndex..., in: text)).allSatisfy { m in
+                    (text as NSString).substring(with: m.range(at: 1)) == "id"
+                }
+            }
+            guard onlyID else { continue }
+            if tables[i] == plain { tables.remove(at: i) } else { tables[i] = String(tables[i].dropFirst(crossed.count)) }
+            let template = NSRegularExpression.escapedTemplate(for: source)
+            parts = parts.map { ids.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: template) }
+        }
+        return (tables, parts)
+    }
+
     /// Equality tests on indexed keys, written so SQLite can use the expression index.
     func indexHints(_ cond: Expr, _ refs: [String: VarRef]) -> [String] {
+        if let (alias, labels) = labelTests(cond, refs) {
+            // `n:A OR n:B`: the candidates from the label index (the test itself stays).
+            return ["\(alias).id IN (SELECT node FROM node_label WHERE label IN (\(labels.map { bind(.string($0)) }.joined(separator: ", "))))"]
+        }
         switch cond.kind {
         case .binary("AND", let a, let b): return indexHints(a, refs) + indexHints(b, refs)
         case .binary("=", let a, let b):
@@ -309,6 +400,20 @@ final class SQLGenerator {
             }
             return []
         default: return []
+        }
+    }
+
+    /// When `cond` is a label test of one node of the pattern, or a disjunction of such tests:
+    /// its table alias and, of each test, one label (a node passing the test has one of them).
+    func labelTests(_ cond: Expr, _ refs: [String: VarRef]) -> (String, [String])? {
+        switch cond.kind {
+        case .hasLabels(let a, let labels):
+            guard case .variable(let v) = a.kind, let alias = refs[v]?.nodeAlias, let first = labels.first else { return nil }
+            return (alias, [first])
+        case .binary("OR", let a, let b):
+            guard let l = labelTests(a, refs), let r = labelTests(b, refs), l.0 == r.0 else { return nil }
+            return (l.0, l.1 + r.1.filter { !l.1.contains($0) })
+        default: return nil
         }
     }
 
@@ -332,10 +437,13 @@ final class SQLGenerator {
         return "json_extract(\(alias).props, \(Self.jsonPath(key))) = \(sql)"
     }
 
+    /// Relationship uniqueness between every two relationship patterns that could bind the same
+    /// relationship: none between patterns of different fixed types.
     func addUniqueness(_ ps: inout PatternSQL) {
         let u = ps.uniqueness
         for i in 0..<u.count {
             for j in (i + 1)..<max(i + 1, u.count) {
+                if !u[i].2.isEmpty && !u[j].2.isEmpty && Set(u[i].2).isDisjoint(with: u[j].2) { continue }
                 switch (u[i].1, u[j].1) {
                 case (false, false): ps.conditions.append("\(u[i].0) <> \(u[j].0)")
                 case (false, true): ps.conditions.append("instr(\(u[j].0), ',' || \(u[i].0) || ',') = 0")
@@ -408,7 +516,8 @@ final class SQLGenerator {
                 }
                 let alias = fresh("n")
                 ps.tables.append("node AS \(alias)")
-                ps.conditions.append("\(alias).id = cy_nid(\(ref.sql))")
+                ps.conditions.append("\(alias).id = \(ref.nodeID ?? "cy_nid(\(ref.sql))")")
+                if let id = ref.nodeID { ps.idSources[alias] = id }
                 ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: false)
                 var r = ref
                 r.nodeAlias = alias
@@ -435,12 +544,13 @@ final class SQLGenerator {
                 ps.tables.append("node AS \(alias)")
             }
             if let v = node.variable {
-                ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias)
+                ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias, nodeID: "\(alias).id")
                 ps.newVariables.append(v)
             }
             ps.conditions += try nodeConditions(node, alias: alias, refs: ps.refs, skipFirstLabel: !indexedProperty)
         }
         for (i, rel) in p.rels.enumerated() {
+            ps.relationships += 1
             let left = nodeAliases[i], right = nodeAliases[i + 1]
             if let length = rel.length {
                 try addVarLength(rel, length: length, left: left, right: right,
@@ -470,7 +580,7 @@ final class SQLGenerator {
                 }
             }
             ps.conditions += try propertyConditions(rel.properties, propsSQL: "\(e).props", alias: nil, refs: ps.refs)
-            ps.uniqueness.append(("\(e).id", false))
+            ps.uniqueness.append(("\(e).id", false, rel.types))
         }
     }
 
@@ -492,7 +602,7 @@ final class SQLGenerator {
             if let lo = length.min { conds.append("cy_f_size(\(l)) >= \(lo)") }
             if let hi = length.max { conds.append("cy_f_size(\(l)) <= \(hi)") }
             ps.conditions += conds
-            ps.uniqueness.append(("cy_rpath(\(l))", true))
+            ps.uniqueness.append(("cy_rpath(\(l))", true, rel.types))
             return
         }
         let minHops = length.min ?? 1
@@ -505,12 +615,22 @@ final class SQLGenerator {
 
         // Seed: the start node's candidates.
         var seed = "SELECT id FROM node"
-        if startBound, let v = startNode.variable, let src = seedSource, let ref = ps.refs[v], !ref.sql.hasPrefix("cy_node(") {
+        if startBound, let v = startNode.variable, let src = seedSource, let ref = ps.refs[v], let id = ref.nodeID, id.hasPrefix(src + ".") {
+            seed = "SELECT \(id) FROM \(src)"
+        } else if startBound, let v = startNode.variable, let src = seedSource, let ref = ps.refs[v], ref.sql.hasPrefix(src + ".") {
             seed = "SELECT cy_nid(\(ref.sql)) FROM \(src)"
         } else if constrained(startNode), !exprHasVariables(startNode.properties) {
+            // From the label index when the start node has a label.
             let s = fresh("n")
-            let conds = try nodeConditions(startNode, alias: s, refs: [:], skipFirstLabel: false)
-            seed = "SELECT \(s).id FROM node AS \(s)" + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
+            var from = "node AS \(s)"
+            var conds: [String] = []
+            if let first = startNode.labels.first {
+                let l = fresh("l")
+                from = "node_label AS \(l) JOIN node AS \(s) ON \(s).id = \(l).node"
+                conds.append("\(l).label = \(bind(.string(first)))")
+            }
+            conds += try nodeConditions(startNode, alias: s, refs: [:], skipFirstLabel: !startNode.labels.isEmpty)
+            seed = "SELECT \(s).id FROM \(from)" + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
         }
         var edgeConds: [String] = []
         if rel.types.count == 1 {
@@ -543,12 +663,27 @@ final class SQLGenerator {
             // trail is a walk. (Undirected, W' = A e B e C with e crossed both ways shortens to
             // A C, which may be empty when s = t; and for minHops ≥ 2 A e C may be too short.
             // Those cases keep path enumeration.)
+            let a = fresh("v")
+            if length.max == nil {
+                // Unbounded: the (start, node) pairs alone, each once, found in one pass over the
+                // edges reachable from the seeds, whatever the number of paths between them.
+                var first = minHops == 0 ? "SELECT id, id FROM node WHERE id IN (\(seed))"
+                    : "SELECT \(direction == .incoming ? "e.dst, e.src" : "e.src, e.dst") FROM edge AS e WHERE \(direction == .incoming ? "e.dst" : "e.src") IN (\(seed))"
+                if minHops > 0 { for c in edgeConds { first += " AND " + c } }
+                var step = "SELECT v.start, \(next) FROM \(name) AS v JOIN edge AS e ON \(join)"
+                if !edgeConds.isEmpty { step += " WHERE " + edgeConds.joined(separator: " AND ") }
+                ctes.append("\(name)(start, node) AS (\n  \(first)\n  UNION\n  \(step)\n)")
+                addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
+                ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id")
+                addTraversalSources(a, start: startAlias, end: endAlias, &ps)
+                return
+            }
             var step = "SELECT v.start, \(next), v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops)"
             for c in edgeConds { step += " AND " + c }
             ctes.append("\(name)(start, node, depth) AS (\n  SELECT id, id, 0 FROM node WHERE id IN (\(seed))\n  UNION\n  \(step)\n)")
-            let a = fresh("v")
             addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
             ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
+            addTraversalSources(a, start: startAlias, end: endAlias, &ps)
             return
         }
         var step = "SELECT v.start, \(next), v.path || e.id || ',', v.depth + 1 FROM \(name) AS v JOIN edge AS e ON \(join) WHERE v.depth < \(maxHops) AND instr(v.path, ',' || e.id || ',') = 0"
@@ -557,11 +692,12 @@ final class SQLGenerator {
         let a = fresh("v")
         addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
         ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id AND \(a).depth >= \(minHops)")
+        addTraversalSources(a, start: startAlias, end: endAlias, &ps)
         if let v = rel.variable {
             ps.refs[v] = VarRef(sql: "\(fromRight ? "cy_rlist_rev" : "cy_rlist")(\(a).path)", kind: .relationshipList)
             ps.newVariables.append(v)
         }
-        ps.uniqueness.append(("\(a).path", true))
+        ps.uniqueness.append(("\(a).path", true, rel.types))
     }
 
     /// Whether a variable-length relationship can be matched by node reachability instead of path
@@ -598,6 +734,12 @@ final class SQLGenerator {
         }
     }
 
+    /// The traversal row `a` names both ends of its walk (ends found otherwise keep their source).
+    func addTraversalSources(_ a: String, start: String, end: String, _ ps: inout PatternSQL) {
+        if ps.idSources[start] == nil { ps.idSources[start] = "\(a).start" }
+        if ps.idSources[end] == nil { ps.idSources[end] = "\(a).node" }
+    }
+
     func exprHasVariables(_ e: Expr?) -> Bool {
         guard let e else { return false }
         return !Binder().freeVariables(e).isEmpty
@@ -608,7 +750,7 @@ final class SQLGenerator {
     func compileUnwind(_ e: Expr, alias: String, _ pipe: Pipeline) throws -> Pipeline {
         let refs = pipe.refs()
         let list = try expr(e, refs)
-        var select = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
+        var select = pipe.variables.map { "\(refs[$0]!.carried.sql) AS \(Self.column($0))" }
         select.append("cy_elem(j.value) AS \(Self.column(alias))")
         let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
         var out = pipe
@@ -619,43 +761,40 @@ final class SQLGenerator {
         return out
     }
 
-    func compileFilter(_ cond: Expr, _ pipe: Pipeline) throws -> Pipeline {
-        let refs = pipe.refs()
-        var out = pipe
-        out.fused = nil
-        let columns = pipe.variables.map { "\(refs[$0]!.sql) AS \(Self.column($0))" }
-        out.source = addCTE("SELECT \(columns.isEmpty ? "1 AS _" : columns.joined(separator: ", ")) FROM \(pipe.source!) WHERE cy_true(\(try expr(cond, refs)))")
-        return out
-    }
-
     // MARK: - WITH / RETURN
 
     func compileProjection(_ p: Projection, _ pipe: Pipeline, final: Bool, where cond: Expr? = nil) throws -> (Pipeline, String?, [String]) {
         var refs = pipe.refs()
-        var fromClause = pipe.source.map { "\n  FROM \($0)" } ?? ""
         if let f = pipe.fused {
             // Read the MATCH's tables directly instead of its CTE.
             ctes.removeAll { $0.hasPrefix("\(f.cte) AS ") }
             refs = f.refs
-            fromClause = "\n  FROM \(f.from)\n  WHERE \(f.conditions)"
+            memoNodeReads = f.joinsRelationships
         }
-        var items: [(name: String, expr: Expr?, sql: String, kind: StaticType)] = []
+        defer { memoNodeReads = false }
+        // A projected node variable keeps its id (`nodeID`): WITH carries the id, grouping and
+        // DISTINCT compare ids, and only RETURN builds the value.
+        var items: [(name: String, expr: Expr?, sql: String, kind: StaticType, nodeID: String?)] = []
         if p.star {
-            for v in pipe.variables.sorted() { items.append((v, nil, refs[v]!.sql, refs[v]!.kind)) }
+            for v in pipe.variables.sorted() { items.append((v, nil, refs[v]!.sql, refs[v]!.kind, refs[v]!.carried.isID ? refs[v]!.carried.sql : nil)) }
         }
         let binder = Binder()
         var aggregating = false
         for item in p.items {
             let sql = try expr(item.expr, refs)
             var kind: StaticType = .any
-            if case .variable(let v) = item.expr.kind { kind = refs[v]?.kind ?? .any }
-            items.append((item.name, item.expr, sql, kind))
+            var nodeID: String?
+            if case .variable(let v) = item.expr.kind, let ref = refs[v] {
+                kind = ref.kind
+                if ref.carried.isID { nodeID = ref.carried.sql }
+            }
+            items.append((item.name, item.expr, sql, kind, nodeID))
             if binder.containsAggregate(item.expr) { aggregating = true }
         }
         // ORDER BY and WITH's WHERE see the projected names (as their expressions), projected
         // expressions (when aggregating or DISTINCT) and the old variables.
         var orderRefs = refs
-        for item in items { orderRefs[item.name] = VarRef(sql: item.sql, kind: item.kind) }
+        for item in items { orderRefs[item.name] = VarRef(sql: item.sql, kind: item.kind, nodeID: item.nodeID) }
         if aggregating || p.distinct {
             for item in items { if let e = item.expr { substitutions[Binder.key(e)] = item.sql } }
         }
@@ -666,19 +805,29 @@ final class SQLGenerator {
         substitutions = [:]
 
         let outColumns = final ? items.indices.map { "c\($0)" } : items.map { Self.column($0.name) }
-        var select = zip(items, outColumns).map { "\($0.sql) AS \($1)" }
+        var select = zip(items, outColumns).map { "\(!final ? $0.nodeID ?? $0.sql : $0.sql) AS \($1)" }
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
         if let whereSQL { select.append("\(whereSQL) AS _w") }
-        var body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
-        body += fromClause
+        var keys: [String] = []
         if aggregating {
             // Group a node or relationship of the pattern by its id: the same groups, no value built.
-            let keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map { item -> String in
-                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.nodeAlias ?? refs[v]?.relAlias { return "\(alias).id" }
+            keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map { item -> String in
+                if let id = item.nodeID { return id }
+                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.relAlias { return "\(alias).id" }
                 return item.sql
             }
-            if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
         }
+        var body: String
+        if let f = pipe.fused {
+            let (tables, parts) = Self.pruneNodeTables(f.tables, select + keys + f.conditions, f.idSources)
+            select = Array(parts[..<select.count])
+            keys = Array(parts[select.count..<(select.count + keys.count)])
+            body = Self.selectText(select: select, tables: tables, conditions: Array(parts[(select.count + keys.count)...]), distinct: p.distinct)
+        } else {
+            body = "SELECT \(p.distinct ? "DISTINCT " : "")\(select.isEmpty ? "1 AS _" : select.joined(separator: ", "))"
+            body += pipe.source.map { "\n  FROM \($0)" } ?? ""
+        }
+        if !keys.isEmpty { body += "\n  GROUP BY \(keys.joined(separator: ", "))" }
         var visible = outColumns.isEmpty ? ["1 AS _"] : outColumns
         if whereSQL != nil { visible.append("_w") }
         if !p.orderBy.isEmpty || p.skip != nil || p.limit != nil {
@@ -700,6 +849,7 @@ final class SQLGenerator {
         var out = Pipeline()
         out.variables = items.map(\.name)
         for item in items { out.kinds[item.name] = item.kind }
+        out.idColumns = Set(items.filter { $0.nodeID != nil }.map(\.name))
         out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
         return (out, nil, [])
     }
@@ -800,7 +950,9 @@ final class SQLGenerator {
             return ref.sql
         case .property(let base, let key):
             if case .variable(let v) = base.kind, let ref = refs[v] {
+                if memoNodeReads, let alias = ref.nodeAlias { return Self.memoRead(id: "\(alias).id", key) }
                 if let alias = ref.nodeAlias ?? ref.relAlias { return Self.propertyRead("\(alias).props", key) }
+                if let id = ref.nodeID { return Self.memoRead(id: id, key) }
                 return entityProperty(ref.sql, key, kind: ref.kind)
             }
             return entityProperty(try expr(base, refs), key, kind: .any)
@@ -855,7 +1007,7 @@ final class SQLGenerator {
         case .hasLabels(let a, let labels):
             let x = try expr(a, refs)
             var id = "cy_nid(\(x))"
-            if case .variable(let v) = a.kind, let alias = refs[v]?.nodeAlias { id = "\(alias).id" }
+            if case .variable(let v) = a.kind, let nodeID = refs[v]?.nodeID { id = nodeID }
             let list = labels.map { bind(.string($0)) }.joined(separator: ", ")
             return "CASE WHEN \(x) IS NULL THEN NULL ELSE cy_bool((SELECT count(*) FROM node_label WHERE node = \(id) AND label IN (\(list))) = \(Set(labels).count)) END"
         case .countStar: return "count(*)"
@@ -978,13 +1130,15 @@ final class SQLGenerator {
         switch name {
         case "count":
             // A node or relationship of the pattern counts as its id (the same count, no value built).
-            if case .variable(let v) = args[0].kind, let alias = refs[v]?.nodeAlias ?? refs[v]?.relAlias {
-                return "count(\(d)\(alias).id)"
+            if case .variable(let v) = args[0].kind, let id = refs[v]?.nodeID ?? refs[v]?.relAlias.map({ "\($0).id" }) {
+                return "count(\(d)\(id))"
             }
             return "count(\(d)\(a[0]))"
         case "collect", "sum", "avg", "min", "max": return "cy_\(name)(\(d)\(a[0]))"
         case "coalesce": return a.count == 1 ? a[0] : "coalesce(\(a.joined(separator: ", ")))"
-        case "id": return "coalesce(cy_nid(\(a[0])), cy_rid(\(a[0])))"
+        case "id":
+            if case .variable(let v) = args[0].kind, let id = refs[v]?.nodeID ?? refs[v]?.relAlias.map({ "\($0).id" }) { return id }
+            return "coalesce(cy_nid(\(a[0])), cy_rid(\(a[0])))"
         case "labels":
             return "CASE WHEN \(a[0]) IS NULL THEN NULL ELSE (SELECT cy_collect(label) FROM (SELECT label FROM node_label WHERE node = cy_check_kind_id(\(a[0]), 4) ORDER BY label)) END"
         case "type":

@@ -36,7 +36,7 @@ struct Gaps: ParsableCommand {
     @Option(name: .long, help: "Show at most this many transfer opportunities.")
     var top = 15
 
-    @Option(name: .long, help: ArgumentHelp("Folder of the saved gap queries (gap-taxonomy, gap-matrix, gap-status .cypher). Default: ./Queries when present, else the built-in copies.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Folder of the saved gap queries (gap-taxonomy, gap-matrix, gap-cell, gap-status .cypher). Default: ./Queries when present, else the built-in copies.", valueName: "dir"))
     var queries: String?
 
     /// The folder whose gap queries override the built-in ones.
@@ -64,32 +64,31 @@ struct Gaps: ParsableCommand {
 
     /// The report (or the cell's papers) as text in the chosen format.
     func output() throws -> String {
-        let builder: GapReportBuilder
         do {
             let store = try QueryEngine.open(path: database.path)
-            builder = GapReportBuilder(data: try GapData.query(store, queries: queryFolder))
+            let builder = GapReportBuilder(data: try GapData.query(store, queries: queryFolder))
+            if builder.data.methods.isEmpty && builder.data.modelClasses.isEmpty {
+                DiagnosticPrinter.printError("error: the graph has no taxonomy; ingest one first (litgraph ingest Corpus/taxonomy.yaml)")
+                throw ExitCode(1)
+            }
+            if let cell {
+                let parts = cell.split(separator: ":").map(String.init)
+                guard let papers = try builder.papers(method: parts[0], modelClass: parts[1]) else {
+                    let methods = builder.data.methods.map(\.id), classes = builder.data.modelClasses.map(\.id)
+                    if !methods.contains(parts[0]) {
+                        DiagnosticPrinter.printError("error: unknown method '\(parts[0])'; methods: \(methods.joined(separator: ", "))")
+                    } else {
+                        DiagnosticPrinter.printError("error: unknown model class '\(parts[1])'; model classes: \(classes.joined(separator: ", "))")
+                    }
+                    throw ExitCode(1)
+                }
+                return GapReportWriter.writeCell(method: parts[0], modelClass: parts[1], papers: papers, format: format.report)
+            }
+            let report = builder.report(thin: thin, established: established, top: top)
+            return GapReportWriter.write(report, format: format.report)
         } catch let d as Diagnostic {
             DiagnosticPrinter.print([d])
             throw ExitCode(1)
         }
-        if builder.data.methods.isEmpty && builder.data.modelClasses.isEmpty {
-            DiagnosticPrinter.printError("error: the graph has no taxonomy; ingest one first (litgraph ingest Corpus/taxonomy.yaml)")
-            throw ExitCode(1)
-        }
-        if let cell {
-            let parts = cell.split(separator: ":").map(String.init)
-            guard let papers = builder.papers(method: parts[0], modelClass: parts[1]) else {
-                let methods = builder.data.methods.map(\.id), classes = builder.data.modelClasses.map(\.id)
-                if !methods.contains(parts[0]) {
-                    DiagnosticPrinter.printError("error: unknown method '\(parts[0])'; methods: \(methods.joined(separator: ", "))")
-                } else {
-                    DiagnosticPrinter.printError("error: unknown model class '\(parts[1])'; model classes: \(classes.joined(separator: ", "))")
-                }
-                throw ExitCode(1)
-            }
-            return GapReportWriter.writeCell(method: parts[0], modelClass: parts[1], papers: papers, format: format.report)
-        }
-        let report = builder.report(thin: thin, established: established, top: top)
-        return GapReportWriter.write(report, format: format.report)
     }
 }

@@ -40,6 +40,10 @@ struct ReachabilityTests {
         "MATCH (x) WHERE EXISTS { (x)-[REL]->(x) } RETURN x.name AS x ORDER BY x",
         "MATCH (x) WHERE EXISTS { MATCH (x)-[REL]->(y) WHERE y.name = 'F' } RETURN x.name AS x ORDER BY x",
         "MATCH (x:N) OPTIONAL MATCH (x)-[REL]->(y:M) RETURN DISTINCT x.name AS x, y.name AS y ORDER BY x, y",
+        // Seeded from an earlier clause's node ids; grouped per node with multiplicity-blind aggregates.
+        "MATCH (x:N) WITH x MATCH (x)-[REL]->(y) RETURN DISTINCT x.name AS x, y.name AS y ORDER BY x, y",
+        "MATCH (x)-[:U]->(:M)-[REL]->(y) WITH x, collect(DISTINCT y.name) AS ys RETURN x.name AS x, size(ys) AS n ORDER BY x",
+        "MATCH (x)-[REL]->(y:N) WITH x, collect(DISTINCT y.name) AS ys MATCH (x)-[:U]->(z) RETURN x.name AS x, size(ys) AS n, z.name AS z ORDER BY x, z",
         // Not eligible (kept as paths): counted paths, a relationship that may collide.
         "MATCH (x {name: 'A'})-[REL]->(y) RETURN y.name AS y, count(*) AS paths ORDER BY y",
         "MATCH (x)-[REL]->(y), (y)-[:T]->(z) RETURN DISTINCT x.name AS x, z.name AS z ORDER BY x, z",
@@ -60,7 +64,9 @@ struct ReachabilityTests {
     /// Which compilation a query gets: reachability has no path column.
     static func usesReachability(_ query: String) throws -> Bool {
         let sql = try QueryEngine.compile(query, parameters: ["id": .string("2502.17516")]).sqlText
-        let reach = sql.contains("(start, node, depth)"), paths = sql.contains("(start, node, path, depth)")
+        // Bounded reachability keeps the depth; unbounded keeps the pairs alone.
+        let reach = sql.contains("(start, node, depth)") || sql.contains("(start, node) AS")
+        let paths = sql.contains("(start, node, path, depth)")
         try #require(reach != paths, "one variable-length relationship expected: \(sql)")
         return reach
     }
@@ -81,5 +87,34 @@ struct ReachabilityTests {
         #expect(try !Self.usesReachability("MATCH (p)<-[:CITES*2..3]-(q) RETURN DISTINCT q"))
         #expect(try !Self.usesReachability("MATCH (p)<-[:CITES*1..3]-(q)-[:CITES]->(z) RETURN DISTINCT z"))
         #expect(try !Self.usesReachability("MATCH (p)<-[:CITES*1..3]-(q)-[]->(z) RETURN DISTINCT z"))
+    }
+
+    /// An unbounded pattern under reachability has no depth bound and lists each pair once.
+    @Test func unboundedReachabilityListsPairsWithoutDepth() throws {
+        let sql = try QueryEngine.compile("MATCH (p:Paper)-[:CITES*]->(q) RETURN DISTINCT q").sqlText
+        #expect(sql.contains("(start, node) AS") && !sql.contains("depth"))
+    }
+
+    /// Relationship uniqueness is checked only between relationship patterns that could bind the
+    /// same relationship: not between two different fixed types.
+    @Test func uniquenessOnlyBetweenPatternsThatCanCollide() throws {
+        func checks(_ query: String) throws -> Bool {
+            let sql = try QueryEngine.compile(query).sqlText
+            // Between two patterns: ids differ, an id is not on a walk's path, or two paths share none.
+            return sql.contains(".id <> ") || sql.range(of: #"instr\(v[0-9]+\.path"#, options: .regularExpression) != nil
+                || sql.contains("cy_disjoint(")
+        }
+        #expect(try !checks("MATCH (a)-[r:T]->(b), (a)-[s:U]->(c) RETURN r, s"))
+        #expect(try !checks("MATCH (a)-[r:T]->(b)<-[s:U|V]-(c) RETURN r, s"))
+        #expect(try !checks("MATCH (a)-[:T*1..2]->(b)-[s:U]->(c) RETURN a, s"))
+        #expect(try checks("MATCH (a)-[r:T]->(b), (a)-[s:T]->(c) RETURN r, s"))
+        #expect(try checks("MATCH (a)-[r:T]->(b), (a)-[s:U|T]->(c) RETURN r, s"))
+        #expect(try checks("MATCH (a)-[r:T]->(b), (a)-[s]->(c) RETURN r, s"))
+        #expect(try checks("MATCH (a)-[:T*1..2]->(b)-[s]->(c) RETURN a, s"))
+        // The rows: with two types no pair is lost; with one, the shared relationship is excluded.
+        let s = try Self.graph()
+        #expect(try s.rows("MATCH (x)-[:T]->(y)-[:U]->(z) RETURN count(*) AS n") == ["4"])  // a→b twice, d→e, f→e
+        #expect(try s.rows("MATCH (x)-[:T]->(y)<-[:T]-(z) RETURN count(*) AS n")
+                == (try s.rows("MATCH (x)-[r:T]->(y)<-[s:T]-(z) WHERE id(r) <> id(s) RETURN count(*) AS n")))
     }
 }

@@ -1,6 +1,6 @@
 WITH RECURSIVE
 s11 AS MATERIALIZED (
-  SELECT "v_a", "v_papers" FROM (SELECT cy_node(n4.id) AS "v_a", count(*) AS "v_papers", count(*) AS _o0
+  SELECT "v_a", "v_papers" FROM (SELECT n4.id AS "v_a", count(*) AS "v_papers", count(*) AS _o0
   FROM node_label AS l2, node AS n1, node_label AS l5, node AS n4, edge AS e7
   WHERE l2.label = :p3
     AND n1.id = l2.node
@@ -12,7 +12,7 @@ s11 AS MATERIALIZED (
   ORDER BY cy_sortkey(_o0) DESC
   LIMIT cy_count_value(:p10)
 )
-SELECT (SELECT cy_pj(props -> '$.name') FROM node WHERE id = cy_nid(s11."v_a")) AS c0, s11."v_papers" AS c1
+SELECT CASE WHEN cy_mh(s11."v_a", '$.name') THEN cy_mv() ELSE cy_mp(s11."v_a", '$.name', (SELECT cy_pj(props -> '$.name') FROM node WHERE id = s11."v_a")) END AS c0, s11."v_papers" AS c1
   FROM s11;
 -- :p3 = 'Paper'
 -- :p6 = 'Author'
