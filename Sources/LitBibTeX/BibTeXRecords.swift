@@ -11,7 +11,7 @@ extension BibTeXEntry {
         let archive = (self["archiveprefix"] ?? self["eprinttype"])?.lowercased()
         if let eprint = self["eprint"] {
             if archive == "arxiv" || archive == nil || eprint.lowercased().hasPrefix("arxiv:") {
-                if let id = ArxivID(eprint) { return id }
+                if let id = Self.plainArxivID(eprint) ?? ArxivID(eprint) { return id }
             }
         }
         for name in ["doi", "url", "journal", "note", "howpublished", "booktitle", "pdf", "eprint"] {
@@ -53,9 +53,35 @@ extension BibTeXEntry {
             var token = String(decoding: u[j..<k], as: UTF8.self)
             if token.lowercased().hasSuffix(".pdf") { token.removeLast(4) }
             while token.hasSuffix(".") || token.hasSuffix("/") { token.removeLast() }
-            if !token.isEmpty, let id = ArxivID(token) { return id }
+            if !token.isEmpty, let id = Self.plainArxivID(token) ?? ArxivID(token) { return id }
         }
         return nil
+    }
+
+    /// `ArxivID(text)` for the plain new-style form alone (`2502.17516`, `1803.00031v2`), read on
+    /// bytes; nil for anything else (`ArxivID` then decides).
+    static func plainArxivID(_ text: String) -> ArxivID? {
+        var text = text
+        return text.withUTF8 { b -> ArxivID? in
+            func digit(_ k: Int) -> Bool { b[k] >= 0x30 && b[k] <= 0x39 }
+            guard b.count >= 9, digit(0), digit(1), digit(2), digit(3), b[4] == 0x2E else { return nil }
+            var end = 5
+            while end < b.count && digit(end) { end += 1 }
+            guard end - 5 == 4 || end - 5 == 5 else { return nil }
+            let month = Int(b[2] - 0x30) * 10 + Int(b[3] - 0x30)
+            guard month >= 1 && month <= 12 else { return nil }
+            var version: Int?
+            if end < b.count {
+                guard b[end] | 0x20 == 0x76, b.count - end - 1 >= 1, b.count - end - 1 <= 9 else { return nil }
+                var v = 0
+                for k in (end + 1)..<b.count {
+                    guard digit(k) else { return nil }
+                    v = v * 10 + Int(b[k] - 0x30)
+                }
+                version = v
+            }
+            return ArxivID(base: String(decoding: UnsafeBufferPointer(rebasing: b[0..<end]), as: UTF8.self), version: version)
+        }
     }
 
     static func mayMentionArxiv(_ text: String) -> Bool {
@@ -80,11 +106,39 @@ extension BibTeXEntry {
     public var yearNumber: Int? {
         for name in ["year", "date"] {
             guard let value = self[name] else { continue }
+            switch Self.asciiYear(value) {
+            case .year(let year): return year
+            case .noYear: continue
+            case .notASCII: break
+            }
             let digits = value.unicodeScalars.drop(while: { !CharacterSet.decimalDigits.contains($0) })
                 .prefix(while: { CharacterSet.decimalDigits.contains($0) })
             if digits.count == 4, let y = Int(String(String.UnicodeScalarView(digits))) { return y }
         }
         return nil
+    }
+
+    enum YearReading { case year(Int), noYear, notASCII }
+
+    /// `yearNumber`'s reading of a value on its bytes: the first run of digits, a year when it has
+    /// four; `notASCII` when characters beyond ASCII (other digits) could change the answer.
+    static func asciiYear(_ value: String) -> YearReading {
+        var value = value
+        return value.withUTF8 { b -> YearReading in
+            var i = 0
+            while i < b.count && !(b[i] >= 0x30 && b[i] <= 0x39) {
+                if b[i] >= 0x80 { return .notASCII }
+                i += 1
+            }
+            var year = 0, digits = 0
+            while i < b.count && b[i] >= 0x30 && b[i] <= 0x39 {
+                year = year &* 10 &+ Int(b[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            if i < b.count && b[i] >= 0x80 { return .notASCII }
+            return digits == 4 ? .year(year) : .noYear
+        }
     }
 
     /// The month as 1…12 from `month` (`jan`, `January`, `1`, `Feb.`) or `date` (`2024-03`).
@@ -104,6 +158,8 @@ extension BibTeXEntry {
 
     /// DBLP tells homonyms apart with a number after the name (`Qian Li 0004`): not part of the name.
     static func withoutHomonymNumbers(_ authors: String) -> String {
+        // Most lists are ASCII without a digit: nothing to remove.
+        if !authors.utf8.contains(where: { $0 >= 0x80 || ($0 >= 0x30 && $0 <= 0x39) }) { return authors }
         guard authors.contains(where: \.isNumber) else { return authors }
         return authors.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
                                             options: .regularExpression)

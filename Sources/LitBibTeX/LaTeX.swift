@@ -49,9 +49,143 @@ public enum LaTeX {
                                         || $0 == 0x60 || $0 == 0x27 || $0 == 0x24 || $0 == 0x0A || $0 == 0x09 }) {
             return raw
         }
+        if let text = ASCIIDecoder.decode(raw) { return text }
+        return decodeScalars(raw)
+    }
+
+    /// The general decoder, over Unicode scalars (any input, accents composed).
+    static func decodeScalars(_ raw: String) -> String {
         var decoder = Decoder(Array(raw.unicodeScalars))
         let text = decoder.run()
         return collapse(decoder.accented ? text.precomposedStringWithCanonicalMapping : text)
+    }
+
+    /// `Decoder` over the bytes of an ASCII value, for values without accent commands (most titles,
+    /// venues and names): no scalar array, no composing, white space collapsed on bytes. Nil when
+    /// the value is not ASCII or has an accent command; `Decoder` then does the work.
+    struct ASCIIDecoder {
+        let s: UnsafeBufferPointer<UInt8>
+        var i = 0
+        var out: [UInt8] = []
+
+        static func decode(_ raw: String) -> String? {
+            var raw = raw
+            return raw.withUTF8 { bytes -> String? in
+                for b in bytes where b >= 0x80 { return nil }
+                var decoder = ASCIIDecoder(s: bytes)
+                decoder.out.reserveCapacity(bytes.count)
+                while decoder.i < bytes.count {
+                    guard decoder.step() else { return nil }
+                }
+                return collapse(decoder.out)
+            }
+        }
+
+        /// White space runs (space, newline, tab, carriage return) → one space, none at either end.
+        /// A carriage return before a newline is one character and not white space, as `collapse` sees it.
+        static func collapse(_ b: [UInt8]) -> String {
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var space = false
+            var k = 0
+            while k < b.count {
+                let c = b[k]
+                if c == 0x0D && k + 1 < b.count && b[k + 1] == 0x0A {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(0x0D)
+                    out.append(0x0A)
+                    k += 2
+                    continue
+                }
+                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
+                    space = !out.isEmpty
+                } else {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(c)
+                }
+                k += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        func peek(_ k: Int = 0) -> UInt8? { i + k < s.count ? s[i + k] : nil }
+
+        mutating func append(_ text: String) { out.append(contentsOf: text.utf8) }
+
+        /// One step of `Decoder.step`; false at an accent command.
+        mutating func step() -> Bool {
+            let c = s[i]
+            switch c {
+            case 0x5C: // \
+                return command()
+            case 0x7B, 0x7D:
+                i += 1
+            case 0x24: // $
+                math()
+            case 0x7E: // ~
+                out.append(0x20); i += 1
+            case 0x2D: // -
+                if peek(1) == 0x2D && peek(2) == 0x2D { append("—"); i += 3 }
+                else if peek(1) == 0x2D { append("–"); i += 2 }
+                else { out.append(0x2D); i += 1 }
+            case 0x60: // `
+                if peek(1) == 0x60 { append("“"); i += 2 } else { append("‘"); i += 1 }
+            case 0x27: // '
+                if peek(1) == 0x27 { append("”"); i += 2 } else { out.append(0x27); i += 1 }
+            default:
+                out.append(c); i += 1
+            }
+            return true
+        }
+
+        static func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+
+        mutating func math() {
+            let double = peek(1) == 0x24
+            let start = i
+            i += double ? 2 : 1
+            while i < s.count {
+                if s[i] == 0x5C { i += 2; continue }
+                if s[i] == 0x24 {
+                    i += (double && peek(1) == 0x24) ? 2 : 1
+                    // `$\alpha$` alone is the letter.
+                    if !double, start + 1 < i - 1, s[start + 1] == 0x5C {
+                        let name = String(decoding: UnsafeBufferPointer(rebasing: s[(start + 2)..<(i - 1)]), as: UTF8.self)
+                        if let letter = LaTeX.greek[name] {
+                            append(letter)
+                            return
+                        }
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<min(i, s.count)]))
+                    return
+                }
+                i += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<s.count]))
+        }
+
+        mutating func readName() -> String {
+            let start = i
+            if let c = peek(), Self.isLetter(c) {
+                while let c = peek(), Self.isLetter(c) { i += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: s[start..<i]), as: UTF8.self)
+                while let c = peek(), c == 0x20 { i += 1 }
+                return name
+            }
+            i += 1
+            return String(decoding: UnsafeBufferPointer(rebasing: s[start..<i]), as: UTF8.self)
+        }
+
+        mutating func command() -> Bool {
+            i += 1
+            guard peek() != nil else { out.append(0x5C); return true }
+            let name = readName()
+            if LaTeX.accents[name] != nil { return false }
+            if let text = LaTeX.symbols[name] { append(text) }
+            return true
+        }
     }
 
     static func collapse(_ s: String) -> String {

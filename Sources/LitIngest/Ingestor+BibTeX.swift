@@ -55,21 +55,24 @@ final class TitleMatcher {
     }
 
     func add(node: Int64, title: String, year: Int?, family: String, arxiv: String?, doi: String?) {
-        let key = Self.titleKey(title)
+        add(node: node, titleKey: Self.titleKey(title), year: year, familyKey: Self.familyKey(family),
+            arxiv: arxiv, doi: doi)
+    }
+
+    /// `add` with the title's and family name's keys already made.
+    func add(node: Int64, titleKey key: String, year: Int?, familyKey: String, arxiv: String?, doi: String?) {
         guard key.count >= 8 else { return }
-        let candidate = Candidate(node: node, year: year, family: Self.familyKey(family), arxiv: arxiv, doi: doi)
+        let candidate = Candidate(node: node, year: year, family: familyKey, arxiv: arxiv, doi: doi)
         if let existing = byTitle[key], existing.contains(where: { $0.node == node }) { return }
         byTitle[key, default: []].append(candidate)
     }
 
-    /// The one paper this record is another version of: same normalised title, same first author's
-    /// family name, years at most three apart, no conflicting arXiv id or DOI. Nil when there is none
-    /// or more than one (those stay apart; `litgraph duplicates` lists them).
-    func match(_ r: WorkRecord) -> Int64? {
-        guard let title = r.title, let first = r.authors.first else { return nil }
-        let key = Self.titleKey(title)
+    /// The one paper this record is another version of: same normalised title (`titleKey`), same
+    /// first author's family name (`familyKey`), years at most three apart, no conflicting arXiv id
+    /// or DOI. Nil when there is none or more than one (those stay apart; `litgraph duplicates`
+    /// lists them).
+    func match(titleKey key: String, familyKey family: String, _ r: WorkRecord) -> Int64? {
         guard key.count >= 8, let candidates = byTitle[key] else { return nil }
-        let family = Self.familyKey(first.family.isEmpty ? first.display : first.family)
         let fitting = candidates.filter { c in
             guard !family.isEmpty, c.family == family else { return false }
             guard let y = r.year, let cy = c.year, abs(y - cy) <= 3 else { return false }
@@ -78,6 +81,149 @@ final class TitleMatcher {
             return true
         }
         return fitting.count == 1 ? fitting[0].node : nil
+    }
+}
+
+/// One entry of a .bib file made ready for storing: skipped (a syntax error cut it short), or a
+/// prepared paper with the keys the title matcher compares.
+enum BibTeXWork: Sendable {
+    case skipped
+    case paper(PreparedPaper, titleKey: String?, familyKey: String)
+}
+
+/// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
+/// decoding, name splitting, JSON encoding), handing them over in batches through a bounded pipe, so
+/// that this work overlaps with the writes to SQLite. Then hashes the file.
+final class BibTeXPreparation: @unchecked Sendable {
+    let pipe = BatchPipe<BibTeXWork>(capacity: 8)
+    private var job: BackgroundJob?
+    /// What reading found (syntax errors, repeated keys, …) and the file's SHA-256 (hex); set
+    /// once `wait` returned.
+    private(set) var diagnostics: [Diagnostic] = []
+    private(set) var sha256 = ""
+    static let batchSize = 256
+
+    init(tree: BibTeXSyntaxTree, bytes: [UInt8], sourcePath: String) {
+        job = BackgroundJob { [self] in
+            var reader = BibTeXReader(tree)
+            reader.collectStrings = true
+            var batch: [BibTeXWork] = []
+            batch.reserveCapacity(Self.batchSize)
+            do {
+                try reader.read { entry in
+                    batch.append(Self.work(entry, tree: tree, sourcePath: sourcePath))
+                    if batch.count == Self.batchSize {
+                        try self.pipe.put(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try pipe.put(batch) }
+            } catch {
+                // Cancelled: the session failed and stored nothing.
+            }
+            diagnostics = reader.diagnostics
+            sha256 = SHA256.hex(of: bytes)
+            pipe.close()
+        }
+    }
+
+    /// Waits for the reading thread to end.
+    func wait() { job?.wait() }
+
+    /// Stops reading (when the session failed) and waits for the thread.
+    func cancel() {
+        pipe.cancel()
+        wait()
+    }
+
+    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, sourcePath: String) -> BibTeXWork {
+        guard !entry.hasError else { return .skipped }
+        var record = entry.workRecord()
+        if entry["crossref"] == nil {
+            // Untouched entries are exported as they came: keep the text and its @strings.
+            record.extra["raw"] = tree.text(of: tree.items[entry.item])
+            if !entry.strings.isEmpty {
+                record.extra["raw_strings"] = entry.strings.map(\.text).joined(separator: "\n")
+            }
+        }
+        let first = record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family }
+        return .paper(PreparedPaper(record, sourcePath: sourcePath),
+                      titleKey: record.title.map(TitleMatcher.titleKey),
+                      familyKey: first.map(TitleMatcher.familyKey) ?? "")
+    }
+}
+
+/// Entity resolution for one .bib file's session, from maps built once: the identifiers of the
+/// graph (kind → value → node, the first node to claim a value keeps it, as in the `ident` table),
+/// the `arxiv` property of every paper, and the title matcher. Each stored entry updates them the
+/// way its writes update the graph, so that resolving never asks SQLite.
+final class BibTeXResolver {
+    private var arxiv: [String: Int64]
+    private var doi: [String: Int64]
+    private var bibkey: [String: Int64]
+    private var fingerprint: [String: Int64]
+    /// Paper node → its `arxiv` property; a node missing here is read from the graph.
+    private var arxivOf: [Int64: String]
+    private var known: Set<Int64>
+    let matcher: TitleMatcher
+
+    init(writer: GraphWriter) throws {
+        let idents = try writer.resolutionIdents()
+        arxiv = idents["arxiv"] ?? [:]
+        doi = idents["doi"] ?? [:]
+        bibkey = idents["bibkey"] ?? [:]
+        fingerprint = idents["fingerprint"] ?? [:]
+        let rows = try writer.paperMatchRows()
+        matcher = TitleMatcher(rows: rows)
+        arxivOf = try writer.paperArxivIDs()
+        known = Set(rows.map(\.node))
+    }
+
+    /// What `GraphWriter.resolve` answers: by arXiv id, then DOI, BibTeX key and fingerprint, a
+    /// node with a different arXiv id being no match.
+    func resolve(_ paper: PreparedPaper, writer: GraphWriter) throws -> Int64? {
+        let r = paper.record
+        if let base = r.arxiv?.base, let node = arxiv[base] { return node }
+        func compatible(_ node: Int64) throws -> Bool {
+            guard let base = r.arxiv?.base else { return true }
+            let other = known.contains(node) ? arxivOf[node] : try writer.props(of: node)["arxiv"]?.stringValue
+            guard let other else { return true }
+            return other == base
+        }
+        for node in [r.doi.flatMap { doi[$0] }, r.bibKey.flatMap { bibkey[$0] },
+                     paper.fingerprint.flatMap { fingerprint[$0] }] {
+            if let node, try compatible(node) { return node }
+        }
+        return nil
+    }
+
+    /// The paper's identifiers that name no node yet.
+    func newIdents(_ paper: PreparedPaper) -> [(kind: String, value: String)] {
+        paper.idents.filter { !contains($0.kind, $0.value) }
+    }
+
+    private func contains(_ kind: String, _ value: String) -> Bool {
+        switch kind {
+        case "arxiv": arxiv[value] != nil
+        case "doi": doi[value] != nil
+        case "bibkey": bibkey[value] != nil
+        default: fingerprint[value] != nil
+        }
+    }
+
+    /// Records what storing `paper` into `node` wrote: its identifiers (where still free) and the
+    /// node's `arxiv` property now.
+    func stored(_ paper: PreparedPaper, node: Int64, arxivProperty: String?) {
+        for ident in paper.idents {
+            switch ident.kind {
+            case "arxiv": if arxiv[ident.value] == nil { arxiv[ident.value] = node }
+            case "doi": if doi[ident.value] == nil { doi[ident.value] = node }
+            case "bibkey": if bibkey[ident.value] == nil { bibkey[ident.value] = node }
+            default: if fingerprint[ident.value] == nil { fingerprint[ident.value] = node }
+            }
+        }
+        known.insert(node)
+        arxivOf[node] = arxivProperty
     }
 }
 
@@ -90,33 +236,35 @@ extension Ingestor {
         }
         let bytes = [UInt8](data)
         let tree = BibTeXParser.parse(BibTeXSource(path: input.path, bytes: bytes))
-        var reader = BibTeXReader(tree)
-        reader.collectStrings = true
         var counts = (new: 0, updated: 0, unchanged: 0, skipped: 0)
         var diagnostics: [Diagnostic] = []
-        let source = SourceFile(path: Self.storedPath(input.path), format: "bibtex", sha256: SHA256.hex(of: bytes))
+        let source = SourceFile(path: Self.storedPath(input.path), format: "bibtex")
+        let entries = tree.items.reduce(0) { $0 + ($1.kind == .entry ? 1 : 0) }
+        let preparation = BibTeXPreparation(tree: tree, bytes: bytes, sourcePath: source.path)
         do {
             try store.writeSession(source: source, cache: cache) { writer in
-                let matcher = TitleMatcher(rows: try writer.paperMatchRows())
+                let resolver = try BibTeXResolver(writer: writer)
+                // A file larger than the graph is loaded with the secondary indexes built afterwards.
+                let large = try entries >= 1_000 && entries > writer.nodeCount()
+                if large { try writer.deferIndexes() }
                 var entryNodes: [(node: Int64, line: Int)] = []
-                try reader.read { entry in
-                    guard !entry.hasError else { counts.skipped += 1; return }
-                    var record = entry.workRecord()
-                    if entry["crossref"] == nil {
-                        // Untouched entries are exported as they came: keep the text and its @strings.
-                        record.extra["raw"] = tree.text(of: tree.items[entry.item])
-                        if !entry.strings.isEmpty {
-                            record.extra["raw_strings"] = entry.strings.map(\.text).joined(separator: "\n")
+                while let batch = preparation.pipe.take() {
+                    for work in batch {
+                        guard case .paper(let paper, let titleKey, let familyKey) = work else {
+                            counts.skipped += 1
+                            continue
                         }
+                        let outcome = try self.store(paper, titleKey: titleKey, familyKey: familyKey,
+                                                     writer: writer, resolver: resolver)
+                        switch outcome.outcome {
+                        case .created: counts.new += 1
+                        case .updated: counts.updated += 1
+                        case .unchanged: counts.unchanged += 1
+                        }
+                        entryNodes.append((outcome.node, paper.record.line))
                     }
-                    let outcome = try self.store(record, writer: writer, matcher: matcher)
-                    switch outcome.outcome {
-                    case .created: counts.new += 1
-                    case .updated: counts.updated += 1
-                    case .unchanged: counts.unchanged += 1
-                    }
-                    entryNodes.append((outcome.node, entry.line))
                 }
+                if large { try writer.restoreIndexes() }
                 if let citedBy {
                     let citing = try paperNode(citedAs: citedBy, writer: writer, line: nil)
                     for (node, line) in entryNodes where node != citing {
@@ -125,7 +273,8 @@ extension Ingestor {
                         }
                     }
                 }
-                writer.sha256 = source.sha256
+                preparation.wait()
+                writer.sha256 = preparation.sha256
             }
         } catch let diagnostic as Diagnostic {
             diagnostics.append(diagnostic)
@@ -135,7 +284,8 @@ extension Ingestor {
                                       at: SourceSpan(file: input.path, line: 1, column: 1)))
             summary.failedFiles += 1
         }
-        for d in reader.diagnostics { report(d) }
+        preparation.cancel()
+        for d in preparation.diagnostics { report(d) }
         for d in diagnostics { report(d) }
         summary.files += 1
         summary.bytes += Int64(bytes.count)
@@ -147,17 +297,28 @@ extension Ingestor {
                                    papers: counts.new + counts.updated + counts.unchanged))
     }
 
-    /// Resolves and upserts one record; a stub it lands on stops being a stub.
-    func store(_ record: WorkRecord, writer: GraphWriter, matcher: TitleMatcher) throws -> UpsertResult {
-        let node = try writer.resolve(record) ?? matcher.match(record)
-        let result = try writer.upsert(record, into: node)
-        if node != nil, try writer.props(of: result.node)["stub"] != nil {
-            try writer.removeProperty("stub", of: result.node)
+    /// Resolves and stores one prepared entry: a new paper, or a merge into the one it resolves to
+    /// (a stub it lands on stops being a stub).
+    func store(_ paper: PreparedPaper, titleKey: String?, familyKey: String, writer: GraphWriter,
+               resolver: BibTeXResolver) throws -> UpsertResult {
+        let record = paper.record
+        let node = try resolver.resolve(paper, writer: writer)
+            ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
+        let result: UpsertResult
+        if node == nil && record.categories.isEmpty {
+            result = try writer.createPaper(paper, newIdents: resolver.newIdents(paper))
+            resolver.stored(paper, node: result.node, arxivProperty: record.arxiv?.base)
+        } else {
+            result = try writer.upsert(record, into: node)
+            var props = try writer.props(of: result.node)
+            if node != nil, props.removeValue(forKey: "stub") != nil {
+                try writer.setProps(result.node, props)
+            }
+            resolver.stored(paper, node: result.node, arxivProperty: props["arxiv"]?.stringValue)
         }
-        if result.outcome == .created || node != nil, let title = record.title {
-            matcher.add(node: result.node, title: title, year: record.year,
-                        family: record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family } ?? "",
-                        arxiv: record.arxiv?.base, doi: record.doi)
+        if let titleKey {
+            resolver.matcher.add(node: result.node, titleKey: titleKey, year: record.year, familyKey: familyKey,
+                                 arxiv: record.arxiv?.base, doi: record.doi)
         }
         return result
     }

@@ -1,0 +1,86 @@
+// The record builder's fast paths against the general code they shortcut: LaTeX decoding on ASCII
+// bytes against the scalar decoder, and the byte readers of arXiv ids and years against the model's
+// parsers, over every field value of the fixtures and over generated strings of LaTeX's special
+// characters.
+import Foundation
+@testable import LitBibTeX
+import LitModel
+import Testing
+
+struct FastPathTests {
+    /// Field values (and name parts) of every fixture .bib, plus the names they split into.
+    static func fixtureValues() throws -> [String] {
+        var values: [String] = []
+        for file in Fixtures.bibFiles() {
+            let db = try Fixtures.parse(file)
+            for entry in db.entries {
+                for field in entry.fields {
+                    values.append(field.value)
+                    if field.name == "author" || field.name == "editor" {
+                        for name in BibTeXNames.split(field.value).names {
+                            values += [name.displayRaw, name.familyRaw, name.rawFirst]
+                        }
+                    }
+                }
+            }
+        }
+        return values
+    }
+
+    /// Deterministic strings over letters, spaces and every character the decoder treats specially.
+    static func generatedValues(count: Int) -> [String] {
+        let pieces = ["a", "Z", " ", "  ", "\t", "\n", "\r", "\r\n", "\\", "{", "}", "~", "-", "--", "---", "`", "``",
+                      "'", "''", "$", "$$", "\\'", "\\\"", "\\ss", "\\o ", "\\&", "\\emph{", "\\alpha", "$\\alpha$",
+                      "$\\beta", "\\textendash", "\\i", "\\'{e}", "\\v{s}", "ü", "é", "\u{301}", "\\\\", "\\ ", "1",
+                      "x", "\\c", "\\,", "%", "#", "\\$", "${", "\\relax ", "\\LaTeX{}", "e\\'"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        return (0..<count).map { _ in
+            (0..<(1 + next() % 8)).map { _ in pieces[next() % pieces.count] }.joined()
+        }
+    }
+
+    @Test("LaTeX decoding on ASCII bytes equals the general decoder")
+    func asciiDecoder() throws {
+        var values = Self.generatedValues(count: 20_000)
+        if Fixtures.available { values += try Self.fixtureValues() } else {
+            print("FastPathTests: ../shared/fixtures missing; generated strings only")
+        }
+        var checked = 0
+        for value in values {
+            guard let fast = LaTeX.ASCIIDecoder.decode(value) else { continue }
+            #expect(fast == LaTeX.decodeScalars(value), "\(value.debugDescription)")
+            checked += 1
+        }
+        #expect(checked > 5_000)
+    }
+
+    @Test("arXiv ids and years read on bytes equal the general readers")
+    func identifiers() throws {
+        var texts = ["2502.17516", "2502.17516v2", "2502.17516V12", "1803.0003", "1803.0003v1", "2513.17516",
+                     "2500.17516", "2502.175", "2502.175166", "2502.17516v", "2502.17516v1x", "hep-th/9901001",
+                     "2502.17516v0123456789", "2502.17516v007", " 2502.17516", "2502.17516 ", "arXiv:2502.17516",
+                     "2502-17516", "25021.7516", "2502.17516.", "０２.17516"]
+        texts += Self.generatedValues(count: 2_000)
+        for text in texts {
+            if let fast = BibTeXEntry.plainArxivID(text) {
+                #expect(fast == ArxivID(text), "\(text.debugDescription)")
+            }
+        }
+        #expect(BibTeXEntry.plainArxivID("2502.17516v2") == ArxivID(base: "2502.17516", version: 2))
+        let years = ["2024", "c. 2024", "2024-03-01", "24", "20245", "MMXXIV", "", "in press", "1999 and 2000",
+                     "２０２４", "2024年", "é 2024", "12345 2024"]
+        for year in years {
+            let entry = BibTeXEntry(type: "misc", key: "k", fields: [(name: "year", value: year)])
+            let general: Int? = {
+                let digits = year.unicodeScalars.drop(while: { !CharacterSet.decimalDigits.contains($0) })
+                    .prefix(while: { CharacterSet.decimalDigits.contains($0) })
+                return digits.count == 4 ? Int(String(String.UnicodeScalarView(digits))) : nil
+            }()
+            #expect(entry.yearNumber == general, "\(year.debugDescription)")
+        }
+    }
+}
