@@ -88,7 +88,7 @@ final class TitleMatcher {
 /// prepared paper with the keys the title matcher compares.
 enum BibTeXWork: Sendable {
     case skipped
-    case paper(PreparedPaper, titleKey: String?, familyKey: String)
+    case paper(PreparedRecord, titleKey: String?, familyKey: String)
 }
 
 /// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
@@ -103,7 +103,7 @@ final class BibTeXPreparation: @unchecked Sendable {
     private(set) var sha256 = ""
     static let batchSize = 256
 
-    init(tree: BibTeXSyntaxTree, bytes: [UInt8], sourcePath: String) {
+    init(tree: BibTeXSyntaxTree, bytes: [UInt8], source: SourceFile) {
         job = BackgroundJob { [self] in
             var reader = BibTeXReader(tree)
             reader.collectStrings = true
@@ -111,7 +111,7 @@ final class BibTeXPreparation: @unchecked Sendable {
             batch.reserveCapacity(Self.batchSize)
             do {
                 try reader.read { entry in
-                    batch.append(Self.work(entry, tree: tree, sourcePath: sourcePath))
+                    batch.append(Self.work(entry, tree: tree, source: source))
                     if batch.count == Self.batchSize {
                         try self.pipe.put(batch)
                         batch.removeAll(keepingCapacity: true)
@@ -136,7 +136,7 @@ final class BibTeXPreparation: @unchecked Sendable {
         wait()
     }
 
-    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, sourcePath: String) -> BibTeXWork {
+    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, source: SourceFile) -> BibTeXWork {
         guard !entry.hasError else { return .skipped }
         var record = entry.workRecord()
         if entry["crossref"] == nil {
@@ -147,7 +147,7 @@ final class BibTeXPreparation: @unchecked Sendable {
             }
         }
         let first = record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family }
-        return .paper(PreparedPaper(record, sourcePath: sourcePath),
+        return .paper(PreparedRecord(record, source: source),
                       titleKey: record.title.map(TitleMatcher.titleKey),
                       familyKey: first.map(TitleMatcher.familyKey) ?? "")
     }
@@ -181,7 +181,7 @@ final class BibTeXResolver {
 
     /// What `GraphWriter.resolve` answers: by arXiv id, then DOI, BibTeX key and fingerprint, a
     /// node with a different arXiv id being no match.
-    func resolve(_ paper: PreparedPaper, writer: GraphWriter) throws -> Int64? {
+    func resolve(_ paper: PreparedRecord, writer: GraphWriter) throws -> Int64? {
         let r = paper.record
         if let base = r.arxiv?.base, let node = arxiv[base] { return node }
         func compatible(_ node: Int64) throws -> Bool {
@@ -198,7 +198,7 @@ final class BibTeXResolver {
     }
 
     /// The paper's identifiers that name no node yet.
-    func newIdents(_ paper: PreparedPaper) -> [(kind: String, value: String)] {
+    func newIdents(_ paper: PreparedRecord) -> [(kind: String, value: String)] {
         paper.idents.filter { !contains($0.kind, $0.value) }
     }
 
@@ -213,7 +213,7 @@ final class BibTeXResolver {
 
     /// Records what storing `paper` into `node` wrote: its identifiers (where still free) and the
     /// node's `arxiv` property now.
-    func stored(_ paper: PreparedPaper, node: Int64, arxivProperty: String?) {
+    func stored(_ paper: PreparedRecord, node: Int64, arxivProperty: String?) {
         for ident in paper.idents {
             switch ident.kind {
             case "arxiv": if arxiv[ident.value] == nil { arxiv[ident.value] = node }
@@ -240,7 +240,7 @@ extension Ingestor {
         var diagnostics: [Diagnostic] = []
         let source = SourceFile(path: Self.storedPath(input.path), format: "bibtex")
         let entries = tree.items.reduce(0) { $0 + ($1.kind == .entry ? 1 : 0) }
-        let preparation = BibTeXPreparation(tree: tree, bytes: bytes, sourcePath: source.path)
+        let preparation = BibTeXPreparation(tree: tree, bytes: bytes, source: source)
         do {
             try store.writeSession(source: source, cache: cache) { writer in
                 let resolver = try BibTeXResolver(writer: writer)
@@ -299,17 +299,17 @@ extension Ingestor {
 
     /// Resolves and stores one prepared entry: a new paper, or a merge into the one it resolves to
     /// (a stub it lands on stops being a stub).
-    func store(_ paper: PreparedPaper, titleKey: String?, familyKey: String, writer: GraphWriter,
+    func store(_ paper: PreparedRecord, titleKey: String?, familyKey: String, writer: GraphWriter,
                resolver: BibTeXResolver) throws -> UpsertResult {
         let record = paper.record
         let node = try resolver.resolve(paper, writer: writer)
             ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
         let result: UpsertResult
         if node == nil && record.categories.isEmpty {
-            result = try writer.createPaper(paper, newIdents: resolver.newIdents(paper))
+            result = try writer.create(paper, idents: resolver.newIdents(paper))
             resolver.stored(paper, node: result.node, arxivProperty: record.arxiv?.base)
         } else {
-            result = try writer.upsert(record, into: node)
+            result = try writer.upsert(paper, into: node)
             var props = try writer.props(of: result.node)
             if node != nil, props.removeValue(forKey: "stub") != nil {
                 try writer.setProps(result.node, props)

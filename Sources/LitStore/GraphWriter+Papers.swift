@@ -67,7 +67,11 @@ public enum Fingerprint {
 ///     try writer.upsert(prepared, into: writer.resolve(prepared))    // the writing thread
 public struct PreparedRecord: Sendable {
     public let record: WorkRecord
-    let fingerprint: String?
+    /// `Fingerprint.make(record)`.
+    public let fingerprint: String?
+    /// The identifiers a new paper made from this record gets, as (kind, value): arXiv id, DOI,
+    /// BibTeX key, fingerprint, in that order.
+    public let idents: [(kind: String, value: String)]
     /// The stated properties (see `GraphWriter.statedPairs`).
     let stated: [(String, JSONValue)]
     /// The property object of a new Paper made from this record.
@@ -88,6 +92,12 @@ public struct PreparedRecord: Sendable {
     init(_ record: WorkRecord, source: SourceFile, fingerprint: String?) {
         self.record = record
         self.fingerprint = fingerprint
+        var idents: [(kind: String, value: String)] = []
+        if let arxiv = record.arxiv { idents.append(("arxiv", arxiv.base)) }
+        if let doi = record.doi { idents.append(("doi", doi)) }
+        if let key = record.bibKey { idents.append(("bibkey", key)) }
+        if let fingerprint { idents.append(("fingerprint", fingerprint)) }
+        self.idents = idents
         stated = GraphWriter.statedPairs(record)
         var props = stated
         if let v = record.arxiv?.version {
@@ -187,14 +197,7 @@ extension GraphWriter {
     @discardableResult
     public func upsert(_ prepared: PreparedRecord, into node: Int64?, policy: MergePolicy = .automatic) throws -> UpsertResult {
         let record = prepared.record
-        guard let node else {
-            let id = try createNode(label: "Paper", json: prepared.createJSON)
-            try addIdents(prepared, node: id)
-            try addRelations(prepared, paper: id)
-            try indexText(node: id, title: nonEmpty(record.title), abstract: nonEmpty(record.abstract))
-            try addProvenance(node: id, line: record.line, json: prepared.provenanceJSON)
-            return UpsertResult(node: id, outcome: .created)
-        }
+        guard let node else { return try create(prepared, idents: prepared.idents) }
 
         let stated = Dictionary(prepared.stated, uniquingKeysWith: { _, new in new })
         let old = try props(of: node)
@@ -232,7 +235,7 @@ extension GraphWriter {
                               replacing: (old["title"]?.stringValue, old["abstract"]?.stringValue))
             }
         }
-        try addIdents(prepared, node: node)
+        try addIdents(prepared.idents, node: node)
         if try mergeRelations(prepared, paper: node, replace: replace) { changed = true }
         try addProvenance(node: node, line: record.line, json: prepared.provenanceJSON)
         return UpsertResult(node: node, outcome: changed ? .updated : .unchanged)
@@ -307,13 +310,20 @@ extension GraphWriter {
         return value
     }
 
-    private func addIdents(_ prepared: PreparedRecord, node: Int64) throws {
-        let r = prepared.record
-        var idents: [(kind: String, value: String)] = []
-        if let arxiv = r.arxiv { idents.append(("arxiv", arxiv.base)) }
-        if let doi = r.doi { idents.append(("doi", doi)) }
-        if let key = r.bibKey { idents.append(("bibkey", key)) }
-        if let fp = prepared.fingerprint { idents.append(("fingerprint", fp)) }
+    /// A new Paper from `prepared`, recording `idents` (those of `prepared.idents` the caller
+    /// knows to name no node yet, or all of them: a value already taken keeps its node).
+    public func create(_ prepared: PreparedRecord, idents: [(kind: String, value: String)]) throws -> UpsertResult {
+        let record = prepared.record
+        let id = try createNode(label: "Paper", json: prepared.createJSON)
+        try addIdents(idents, node: id)
+        try addRelations(prepared, paper: id)
+        try indexText(node: id, title: nonEmpty(record.title), abstract: nonEmpty(record.abstract))
+        try addProvenance(node: id, line: record.line, json: prepared.provenanceJSON)
+        return UpsertResult(node: id, outcome: .created)
+    }
+
+    /// Records identifiers of `node`; a value another node already has keeps that node.
+    private func addIdents(_ idents: [(kind: String, value: String)], node: Int64) throws {
         let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
         for ident in idents {
             insert.bind(ident.kind)
