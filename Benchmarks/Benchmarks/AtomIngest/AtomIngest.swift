@@ -134,27 +134,4 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(papersPerSecond, Int(Double(summary.papersNew) / seconds))
         if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
     }
-
-    Benchmark("BibTeX ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, entriesPerSecond],
-                                                    warmupIterations: 0, maxIterations: 2)) { benchmark in
-        let bib = corpus + "/bib/library.bib"
-        guard FileManager.default.fileExists(atPath: bib) else {
-            benchmark.error("no \(bib); generate the corpus with ../shared/bench/gen_corpus.py")
-            return
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
-        let ingestor = Ingestor(store: store)
-        let start = ContinuousClock.now
-        benchmark.startMeasurement()
-        let summary = ingestor.ingest(paths: [bib])
-        benchmark.stopMeasurement()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let entries = summary.papersNew + summary.papersUpdated + summary.papersUnchanged + summary.entriesSkipped
-        benchmark.measurement(entriesPerSecond, Int(Double(entries) / seconds))
-        if summary.errors > 0 { benchmark.error("ingest reported \(summary.errors) errors") }
-    }
 }
