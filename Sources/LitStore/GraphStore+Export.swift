@@ -109,22 +109,8 @@ public struct GraphReader {
             json_extract(n.props, '$.title'), json_extract(n.props, '$.year'), \(firstAuthor), \(authorCount),
             json_type(n.props, '$.stub')
             """
-        let rows: [Row]
-        if let ids {
-            let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-            rows = try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM node n
-                 WHERE n.id IN (SELECT value FROM json_each(?))
-                   AND EXISTS (SELECT 1 FROM node_label l WHERE l.node = n.id AND l.label = 'Paper')
-                 ORDER BY n.id
-                """, arguments: [list])
-        } else {
-            rows = try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM node_label l JOIN node n ON n.id = l.node
-                 WHERE l.label = 'Paper' ORDER BY n.id
-                """)
-        }
-        return rows.map { row in
+        let (sql, arguments) = paperScan(columns, ids: ids)
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             PaperSummary(id: row[0], key: row[1], arxiv: row[2], doi: row[3], title: row[4], year: year(row[5]),
                          firstAuthor: row[6], authorCount: row[7], stub: (row[8] as String?) == "true")
         }
@@ -137,19 +123,8 @@ public struct GraphReader {
             n.id, json_extract(n.props, '$.key'), json_extract(n.props, '$.arxiv'), json_extract(n.props, '$.doi'),
             json_extract(n.props, '$.year')
             """
-        let cursor: RowCursor
-        if let ids {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(columns) FROM node n
-                 WHERE n.id IN (SELECT value FROM json_each(?))
-                   AND EXISTS (SELECT 1 FROM node_label l WHERE l.node = n.id AND l.label = 'Paper')
-                 ORDER BY n.id
-                """, arguments: [idList(ids)])
-        } else {
-            cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(columns) FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id
-                """)
-        }
+        let (sql, arguments) = paperScan(columns, ids: ids)
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var handles: [PaperHandle] = []
         while let row = try cursor.next() {
             handles.append(PaperHandle(id: row[0], key: row[1], arxiv: row[2], doi: row[3], year: year(row[4])))
@@ -224,6 +199,19 @@ public struct GraphReader {
 
     private func idList(_ nodes: [Int64]) -> String {
         "[" + nodes.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// `columns` of the given papers (every `Paper` when `ids` is nil), in id order; `n` is the node.
+    private func paperScan(_ columns: String, ids: [Int64]?) -> (String, StatementArguments) {
+        guard let ids else {
+            return ("SELECT \(columns) FROM node_label l JOIN node n ON n.id = l.node WHERE l.label = 'Paper' ORDER BY n.id", [])
+        }
+        return ("""
+            SELECT \(columns) FROM node n
+             WHERE n.id IN (SELECT value FROM json_each(?))
+               AND EXISTS (SELECT 1 FROM node_label l WHERE l.node = n.id AND l.label = 'Paper')
+             ORDER BY n.id
+            """, [idList(ids)])
     }
 
     /// Every node of a taxonomy label, ordered by taxonomy id.
