@@ -21,6 +21,10 @@ public final class GraphStore: @unchecked Sendable {
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = false
         config.prepareDatabase { db in
+            // A new file gets 16 KB pages (SQLite's default is 4 KB): fewer, fuller pages for the
+            // long JSON rows and the append-mostly indexes a bulk load writes. This runs before WAL
+            // is turned on, the last moment the page size can be chosen; an existing file keeps its own.
+            if !readonly { try db.execute(sql: "PRAGMA page_size = \(Schema.pageSize)") }
             try prepare?(db)
         }
         do {

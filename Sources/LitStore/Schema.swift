@@ -39,6 +39,9 @@ public enum Schema {
         for index in deferrableIndexes { try db.execute(sql: index.sql) }
     }
 
+    /// The page size of a new database file, in bytes.
+    public static let pageSize = 16384
+
     /// Bytes of pending full-text terms FTS5 holds in memory before writing a segment.
     static let ftsHashSize = 8 << 20
 

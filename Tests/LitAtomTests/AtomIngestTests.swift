@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import LitIngest
 import LitModel
@@ -306,5 +307,18 @@ struct GeneratedCorpusTests {
         #expect(try store.indexNames().count < indexes.count)
         let reopened = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
         #expect(try reopened.indexNames() == indexes)
+    }
+
+    /// A new database gets the store's page size; a file made with another keeps its own and opens.
+    @Test func newDatabasesGetTheStorePageSize() throws {
+        let (store, dir) = try Fixtures.store()
+        #expect(try store.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == Schema.pageSize)
+        let older = dir.appendingPathComponent("older.sqlite").path
+        let made = try DatabaseQueue(path: older)
+        try made.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE t(x); DROP TABLE t") }
+        try made.close()
+        let reopened = try GraphStore(path: older)
+        #expect(try reopened.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        #expect(try reopened.count(label: "Paper") == 0)
     }
 }
