@@ -214,9 +214,21 @@ extension BibTeXEntry {
             else { return authors }
         }
         guard authors.contains(where: \.isNumber) else { return authors }
-        return authors.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
-                                            options: .regularExpression)
+        let ns = authors as NSString
+        return homonymNumber.stringByReplacingMatches(in: authors, options: [], range: NSRange(location: 0, length: ns.length),
+                                                      withTemplate: "")
     }
+
+    /// A homonym number: four digits after a name, before `and` or the end.
+    nonisolated(unsafe) static let homonymNumber: NSRegularExpression = {
+        do { return try NSRegularExpression(pattern: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#) } catch {
+            preconditionFailure("the homonym number pattern does not compile: \(error)")
+        }
+    }()
+
+    /// The fields `workRecord` reads into the record's own members (the others go to `extra`).
+    static let recordFields: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass",
+                                            "keywords", "url", "doi"]
 
     /// The record entity resolution works with.
     public func workRecord() -> WorkRecord {
@@ -251,8 +263,7 @@ extension BibTeXEntry {
             break
         }
         if let url = self["url"] { r.links["url"] = url }
-        let known: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass", "keywords", "url", "doi"]
-        for field in fields where !known.contains(field.name) {
+        for field in fields where !Self.recordFields.contains(field.name) {
             r.extra[field.name] = field.value
         }
         return r

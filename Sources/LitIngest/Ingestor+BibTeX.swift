@@ -21,7 +21,9 @@ final class TitleMatcher {
 
     private var byTitle: [String: [Candidate]] = [:]
 
-    init(rows: [PaperMatchRow]) {
+    /// The matcher of the papers `rows`, with room for `entries` more.
+    init(rows: [PaperMatchRow], entries: Int = 0) {
+        byTitle.reserveCapacity(rows.count + entries)
         for row in rows {
             guard let title = row.title else { continue }
             add(node: row.node, title: title, year: row.year, family: row.firstFamily ?? "", arxiv: row.arxiv, doi: row.doi)
@@ -171,16 +173,22 @@ final class BibTeXResolver {
     private var edgeFacts: [Int64: PaperEdgeFacts] = [:]
     let matcher: TitleMatcher
 
-    init(writer: GraphWriter) throws {
+    /// The maps of the graph `writer` writes to, with room for `entries` more papers.
+    init(writer: GraphWriter, entries: Int) throws {
         let idents = try writer.resolutionIdents()
         arxiv = idents["arxiv"] ?? [:]
         doi = idents["doi"] ?? [:]
         bibkey = idents["bibkey"] ?? [:]
         fingerprint = idents["fingerprint"] ?? [:]
         let rows = try writer.paperMatchRows()
-        matcher = TitleMatcher(rows: rows)
+        matcher = TitleMatcher(rows: rows, entries: entries)
         arxivOf = try writer.paperArxivIDs()
         known = Set(rows.map(\.node))
+        // Most entries bring a key and a fingerprint of their own: the maps grow once.
+        bibkey.reserveCapacity(bibkey.count + entries)
+        fingerprint.reserveCapacity(fingerprint.count + entries)
+        known.reserveCapacity(known.count + entries)
+        edgeFacts.reserveCapacity(entries)
     }
 
     /// What `GraphWriter.resolve` answers: by arXiv id, then DOI, BibTeX key and fingerprint, a
@@ -254,7 +262,7 @@ extension Ingestor {
         let preparation = BibTeXPreparation(tree: tree, bytes: bytes, source: source)
         do {
             try store.writeSession(source: source, cache: cache) { writer in
-                let resolver = try BibTeXResolver(writer: writer)
+                let resolver = try BibTeXResolver(writer: writer, entries: entries)
                 // A file larger than the graph is loaded with the secondary indexes built afterwards.
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
                 if large { try writer.deferIndexes() }

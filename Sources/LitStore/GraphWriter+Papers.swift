@@ -362,13 +362,28 @@ extension GraphWriter {
 
     /// Records identifiers of `node`; a value another node already has keeps that node.
     private func addIdents(_ idents: [(kind: String, value: String)], node: Int64) throws {
-        let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
-        for ident in idents {
-            insert.bind(ident.kind)
-            insert.bind(ident.value)
-            insert.bind(node)
+        // One statement for a paper's identifiers (rows are taken in order, as one by one).
+        var start = 0
+        while start < idents.count {
+            let count = min(Self.identsPerInsert, idents.count - start)
+            let insert = try raw(Self.identInsertSQL[count])
+            for ident in idents[start..<(start + count)] {
+                insert.bind(ident.kind)
+                insert.bind(ident.value)
+                insert.bind(node)
+            }
             try insert.execute()
+            start += count
         }
+    }
+
+    /// Identifiers per multi-row INSERT in `addIdents`: a paper has at most four.
+    static let identsPerInsert = 4
+
+    /// The INSERT of n identifiers, by n (index 0 unused).
+    private static let identInsertSQL: [String] = (0...identsPerInsert).map { n in
+        "INSERT OR IGNORE INTO ident(kind, value, node) VALUES "
+            + Array(repeating: "(?, ?, ?)", count: max(n, 1)).joined(separator: ", ")
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
