@@ -285,27 +285,28 @@ extension GraphWriter {
     }
 
     /// The Paper properties a record states (without version lists and keys, which merge specially),
-    /// as key–value pairs with distinct keys in no particular order.
+    /// as key–value pairs with distinct keys, in key order (the order JSON objects are written in,
+    /// so that writing them sorts little).
     static func statedPairs(_ r: WorkRecord) -> [(String, JSONValue)] {
         var p: [(String, JSONValue)] = []
         p.reserveCapacity(16)
         func put(_ key: String, _ value: String?) {
             if let value, !value.isEmpty { p.append((key, .string(value))) }
         }
-        put("arxiv", r.arxiv?.base)
-        put("doi", r.doi)
-        put("title", r.title)
         put("abstract", r.abstract)
-        if let y = r.year { p.append(("year", .int(y))) }
-        if let m = r.month { p.append(("month", .int(m))) }
-        put("published", r.published)
-        put("updated", r.updated)
-        put("primary_category", r.primaryCategory)
-        put("journal_ref", r.journalRef)
+        put("arxiv", r.arxiv?.base)
         put("comment", r.comment)
-        put("venue", r.venue)
+        put("doi", r.doi)
         put("entry_type", r.entryType)
+        put("journal_ref", r.journalRef)
         if !r.keywords.isEmpty { p.append(("keywords", .array(r.keywords.map(JSONValue.string)))) }
+        if let m = r.month { p.append(("month", .int(m))) }
+        put("primary_category", r.primaryCategory)
+        put("published", r.published)
+        put("title", r.title)
+        put("updated", r.updated)
+        put("venue", r.venue)
+        if let y = r.year { p.append(("year", .int(y))) }
         return p
     }
 
