@@ -220,7 +220,7 @@ extension BibTeXEntry {
     }
 
     /// A homonym number: four digits after a name, before `and` or the end.
-    nonisolated(unsafe) static let homonymNumber: NSRegularExpression = {
+    static let homonymNumber: NSRegularExpression = {
         do { return try NSRegularExpression(pattern: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#) } catch {
             preconditionFailure("the homonym number pattern does not compile: \(error)")
         }

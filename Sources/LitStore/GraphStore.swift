@@ -55,9 +55,9 @@ public final class GraphStore: @unchecked Sendable {
         return Schema.deferrableIndexes.contains { !present.contains($0.name) }
     }
 
-    /// Drops the indexes the ingest does not read (edges by target and by type, nodes by property)
-    /// before a bulk load: maintaining them row by row costs more than building them once with one
-    /// sort at the end (`restoreIndexes`). Each file still commits on its own. Queries that run
+    /// Drops the indexes the ingest does not read (edges by target and by type, nodes by property,
+    /// identifiers and labels by node) before a bulk load: maintaining them row by row costs more
+    /// than building them once with one sort at the end (`restoreIndexes`). Each file still commits on its own. Queries that run
     /// meanwhile stay correct but scan; if the load is interrupted, the next writable open of the
     /// store builds the indexes again.
     public func deferIndexes() throws {

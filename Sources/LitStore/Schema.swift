@@ -25,10 +25,13 @@ public enum Schema {
     public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
 
     /// Indexes a bulk load may drop while it writes and build again at its end (`GraphStore.deferIndexes`):
-    /// those the ingest itself never reads. Their definitions are the migration's, by name.
+    /// those the ingest itself never reads (it finds identifiers by kind and value, labels by label
+    /// and node). Their definitions are the migration's, by name.
     static let deferrableIndexes: [(name: String, sql: String)] = [
         ("edge_in", "CREATE INDEX IF NOT EXISTS edge_in ON edge(dst, type, src)"),
         ("edge_by_type", "CREATE INDEX IF NOT EXISTS edge_by_type ON edge(type)"),
+        ("ident_by_node", "CREATE INDEX IF NOT EXISTS ident_by_node ON ident(node)"),
+        ("node_label_by_node", "CREATE INDEX IF NOT EXISTS node_label_by_node ON node_label(node, label)"),
     ] + indexedPropertyKeys.map { key in
         ("node_prop_\(key)", "CREATE INDEX IF NOT EXISTS node_prop_\(key) ON node(json_extract(props, '$.\(key)')) "
             + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
