@@ -4,7 +4,9 @@
 // its evidence. A curated link wins over a lexicon link to the same entry; a curated `not` removes a
 // lexicon link. Each run compares every paper's wanted links with its stored ones and writes only the
 // difference, so links the taxonomy no longer supports disappear and unchanged ones stay as they are.
-// One transaction: the taxonomy and its links go in whole or not at all.
+// The matching runs on a thread of its own, from the graph as last committed, and hands the
+// differences over in chunks that the session writes as they come. One transaction: the taxonomy
+// and its links go in whole or not at all.
 import Foundation
 import LitModel
 import LitStore
