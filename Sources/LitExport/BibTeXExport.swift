@@ -3,7 +3,7 @@
 // filled in since) is generated in the writer's clean style with a key like `lin2025survey` that is
 // unique across the graph and stable from run to run (suffixes follow node order, which only grows).
 // Papers are written in node order, into one byte buffer, from a few scans of the store; generated
-// entries are made on two threads, each over half the papers, and put in place.
+// entries are made on every core, over runs of papers in node order, and put in place.
 import Foundation
 import LitBibTeX
 import LitModel
@@ -38,11 +38,13 @@ public enum BibTeXExport {
         }
         let data = try store.paperBibTeXRows(nodes: selected)
         let papers = data.papers
-        // Generated entries are made on both cores, each over half the papers in node order, then
-        // put in place. A keyless paper's entry is written without its key, and keys are made unique
-        // in one pass afterwards (from the base keys gathered with the entries) and put in on the way
-        // into the file, so the bytes do not depend on how the papers were split.
-        let parts = papers.count >= 2_000 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        // Generated entries are made on every core, over runs of papers in node order (four per
+        // core, so that a core slowed by other work leaves its share to the others), then put in
+        // place. A keyless paper's entry is written without its key, and keys are made unique in one
+        // pass afterwards (from the base keys gathered with the entries) and put in on the way into
+        // the file, so the bytes do not depend on how the papers were split.
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let parts = papers.count >= 2_000 ? min(4 * cores, papers.count / 500) : 1
         let bounds = (0...parts).map { papers.count * $0 / parts }
         let options = BibTeXWriter.Options(utf8: utf8)
         let entries = inParts(parts) { part -> GeneratedPart in
