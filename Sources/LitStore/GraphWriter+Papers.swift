@@ -152,36 +152,16 @@ extension GraphWriter {
     }
 
     private func resolve(_ record: WorkRecord, fingerprint: String?) throws -> Int64? {
-        // One indexed lookup for all four identifiers (an absent one binds NULL and matches nothing).
-        let lookup = try raw("""
-            SELECT kind, node FROM ident WHERE (kind = 'arxiv' AND value = ?) OR (kind = 'doi' AND value = ?)
-            OR (kind = 'bibkey' AND value = ?) OR (kind = 'fingerprint' AND value = ?)
-            """)
-        lookup.bind(record.arxiv?.base)
-        lookup.bind(record.doi)
-        lookup.bind(record.bibKey)
-        lookup.bind(fingerprint)
-        var found: (arxiv: Int64?, doi: Int64?, bibkey: Int64?, fingerprint: Int64?) = (nil, nil, nil, nil)
-        do {
-            defer { lookup.reset() }
-            while try lookup.step() {
-                let node = lookup.int64(1)
-                switch lookup.text(0) {
-                case "arxiv": found.arxiv = node
-                case "doi": found.doi = node
-                case "bibkey": found.bibkey = node
-                default: found.fingerprint = node
-                }
-            }
-        }
-        if let node = found.arxiv { return node }
+        // One primary-key probe per identifier the record has (an OR of all four in one statement
+        // costs SQLite several times as much).
+        if let arxiv = record.arxiv, let node = try node(ident: "arxiv", arxiv.base) { return node }
         func compatible(_ node: Int64) throws -> Bool {
             guard let arxiv = record.arxiv else { return true }
             guard let other = try props(of: node)["arxiv"]?.stringValue else { return true }
             return other == arxiv.base
         }
-        for node in [found.doi, found.bibkey, found.fingerprint] {
-            if let node, try compatible(node) { return node }
+        for (kind, value) in [("doi", record.doi), ("bibkey", record.bibKey), ("fingerprint", fingerprint)] {
+            if let value, let node = try node(ident: kind, value), try compatible(node) { return node }
         }
         return nil
     }
