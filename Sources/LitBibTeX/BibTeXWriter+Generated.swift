@@ -77,8 +77,11 @@ extension BibTeXWriter {
             }
         }
 
-        /// The entry for `record` under `key`, appended to `out` (ending in a newline).
-        public mutating func appendEntry(_ record: WorkRecord, key: String, options: Options, to out: inout [UInt8]) {
+        /// The entry for `record` under `key`, appended to `out` (ending in a newline). Returns where
+        /// the key starts in `out`: an entry written with an empty key can get its key put in there
+        /// later (`FileBuilder.appendGenerated(_:key:at:)`), when keys are made unique after the entries.
+        @discardableResult
+        public mutating func appendEntry(_ record: WorkRecord, key: String, options: Options, to out: inout [UInt8]) -> Int {
             // Field values go into one buffer first: a value that comes out empty is left out, and the
             // names are aligned to the longest name present.
             var values = self.values
@@ -169,6 +172,7 @@ extension BibTeXWriter {
             out.append(UInt8(ascii: "@"))
             out.append(contentsOf: (isArticle ? "article" : "misc").utf8)
             out.append(UInt8(ascii: useParens ? "(" : "{"))
+            let keyStart = out.count
             out.append(contentsOf: key.utf8)
             out.append(contentsOf: ",\n".utf8)
             for (field, range) in fields {
@@ -189,6 +193,7 @@ extension BibTeXWriter {
             out.append(contentsOf: (useParens ? ")\n" : "}\n").utf8)
             self.values = values
             self.fields = fields
+            return keyStart
         }
 
         /// `Family, Given` with braces where bibtex would mis-split (`and` inside, commas).
@@ -582,5 +587,17 @@ extension BibTeXWriter {
             i = next
         }
         flush(upTo: title.endIndex)
+    }
+}
+
+extension BibTeXWriter.FileBuilder {
+    /// A generated entry written with an empty key (braced: a generated key has no `}`), with `key`
+    /// put in at `offset` bytes from the entry's start.
+    public mutating func appendGenerated(_ entry: ArraySlice<UInt8>, key: String, at offset: Int) {
+        let split = entry.startIndex + offset
+        body.append(contentsOf: entry[..<split])
+        body.append(contentsOf: key.utf8)
+        body.append(contentsOf: entry[split...])
+        body.append(BibTeXWriter.newline)
     }
 }

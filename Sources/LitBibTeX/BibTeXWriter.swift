@@ -209,14 +209,18 @@ public enum BibTeXWriter {
         used.reserveCapacity(taken.count + bases.count)
         var out: [String] = []
         out.reserveCapacity(bases.count)
+        // Per base, the suffix to try next: those before it are taken already (the set only grows),
+        // so a base shared by many papers is not tried from `a` again each time.
+        var next: [String: Int] = [:]
         for base in bases {
             if used.insert(base).inserted { out.append(base); continue }
-            var n = 0
+            var n = next[base] ?? 0
             while true {
                 let candidate = base + suffix(n)
-                if used.insert(candidate).inserted { out.append(candidate); break }
                 n += 1
+                if used.insert(candidate).inserted { out.append(candidate); break }
             }
+            next[base] = n
         }
         return out
     }

@@ -3,7 +3,7 @@
 // filled in since) is generated in the writer's clean style with a key like `lin2025survey` that is
 // unique across the graph and stable from run to run (suffixes follow node order, which only grows).
 // Papers are written in node order, into one byte buffer, from a few scans of the store; generated
-// entries are made on two threads, each over half the papers, and put in place.
+// entries are made on every core, over runs of papers in node order, and put in place.
 import Foundation
 import LitBibTeX
 import LitModel
@@ -38,40 +38,32 @@ public enum BibTeXExport {
         }
         let data = try store.paperBibTeXRows(nodes: selected)
         let papers = data.papers
-        // Generated entries are made on both cores, each over half the papers in node order, then
-        // put in place; keys are made unique in one pass in between, so the bytes do not depend on it.
-        let parts = papers.count >= 2_000 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        // Generated entries are made on every core, over runs of papers in node order (four per
+        // core, so that a core slowed by other work leaves its share to the others), then put in
+        // place. A keyless paper's entry is written without its key, and keys are made unique in one
+        // pass afterwards (from the base keys gathered with the entries) and put in on the way into
+        // the file, so the bytes do not depend on how the papers were split.
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let parts = papers.count >= 2_000 ? min(4 * cores, papers.count / 500) : 1
         let bounds = (0...parts).map { papers.count * $0 / parts }
-        // Records of the papers written from their properties (and of the keyless ones, whose keys are
-        // generated), with the base keys of the keyless ones.
-        let made = inParts(parts) { part -> (records: [WorkRecord?], bases: [String]) in
-            var generator = BibTeXWriter.Generator()
-            var records: [WorkRecord?] = []
-            var bases: [String] = []
-            records.reserveCapacity(bounds[part + 1] - bounds[part])
-            for row in papers[bounds[part]..<bounds[part + 1]] {
-                let record = row.raw == nil || row.key == nil ? Self.record(row) : nil
-                if row.key == nil { bases.append(generator.baseKey(for: record!)) }
-                records.append(record)
-            }
-            return (records, bases)
-        }
-        let keys = generatedKeys(papers, bases: made.flatMap(\.bases), taken: data.takenKeys)
         let options = BibTeXWriter.Options(utf8: utf8)
-        let entries = inParts(parts) { part -> (bytes: [UInt8], ends: [Int]) in
+        let entries = inParts(parts) { part -> GeneratedPart in
             var generator = BibTeXWriter.Generator()
-            var bytes: [UInt8] = []
-            var ends: [Int] = []
-            let start = bounds[part]
-            let records = made[part].records
-            bytes.reserveCapacity(512 * records.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
-            for i in start..<bounds[part + 1] where papers[i].isSelected && papers[i].raw == nil {
-                let row = papers[i]
-                generator.appendEntry(records[i - start]!, key: row.key ?? keys[i] ?? "paper\(row.node)", options: options, to: &bytes)
-                ends.append(bytes.count)
+            var made = GeneratedPart()
+            let rows = papers[bounds[part]..<bounds[part + 1]]
+            made.bytes.reserveCapacity(512 * rows.reduce(0) { $0 + ($1.isSelected && $1.raw == nil ? 1 : 0) })
+            for row in rows where row.raw == nil || row.key == nil {
+                // The papers written from their properties, and the keyless ones (for their base keys).
+                let record = Self.record(row)
+                if row.key == nil { made.bases.append(generator.baseKey(for: record)) }
+                guard row.isSelected && row.raw == nil else { continue }
+                let start = made.bytes.count
+                made.keyAt.append(generator.appendEntry(record, key: row.key ?? "", options: options, to: &made.bytes) - start)
+                made.ends.append(made.bytes.count)
             }
-            return (bytes, ends)
+            return made
         }
+        let keys = generatedKeys(papers, bases: entries.flatMap(\.bases), taken: data.takenKeys)
 
         let text = data.text
         var file = BibTeXWriter.FileBuilder(capacity: text.count + text.count / 8 + entries.reduce(0) { $0 + $1.bytes.count } + 4096)
@@ -80,7 +72,8 @@ public enum BibTeXExport {
         var verbatim = 0, generated = 0
         for part in 0..<parts {
             var next = 0, from = 0
-            for row in papers[bounds[part]..<bounds[part + 1]] where row.isSelected {
+            for i in bounds[part]..<bounds[part + 1] where papers[i].isSelected {
+                let row = papers[i]
                 if let raw = row.raw {
                     var strings: [(name: String, text: String)] = []
                     if let range = row.rawStrings, !range.isEmpty {
@@ -94,7 +87,12 @@ public enum BibTeXExport {
                     verbatim += 1
                 } else {
                     let end = entries[part].ends[next]
-                    file.appendGenerated(entries[part].bytes[from..<end])
+                    let entry = entries[part].bytes[from..<end]
+                    if row.key == nil {
+                        file.appendGenerated(entry, key: keys[i] ?? "paper\(row.node)", at: entries[part].keyAt[next])
+                    } else {
+                        file.appendGenerated(entry)
+                    }
                     next += 1
                     from = end
                     generated += 1
@@ -103,6 +101,15 @@ public enum BibTeXExport {
         }
         return Result(bytes: file.finish(), entries: verbatim + generated, verbatim: verbatim, generated: generated,
                       diagnostics: diagnostics)
+    }
+
+    /// The generated entries of one part of the papers, back to back: where each ends and where its
+    /// key goes (from its start); and the base keys of the part's keyless papers, in order.
+    struct GeneratedPart: Sendable {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var keyAt: [Int] = []
+        var bases: [String] = []
     }
 
     /// Runs `body` for parts `0..<parts` at once (one thread each), the results in part order.

@@ -1,7 +1,8 @@
 // The store's side of taxonomy linking: taxonomy nodes kept in step with a taxonomy file (found by
-// their `taxonomy` identifier); paper texts and existing links read in one scan each; links inserted
-// and deleted in batches of many rows per statement; and the reads that `explain` and the gap report
-// need. SQL only; the linking rules (which links to keep, add or remove) live in LitIngest.
+// their `taxonomy` identifier); paper texts and existing links read in one scan each, on a connection
+// of their own so that a write session can read on one thread while it writes on another; links
+// inserted and deleted in batches of many rows per statement; and the reads that `explain` and the gap
+// report need. SQL only; the linking rules (which links to keep, add or remove) live in LitIngest.
 import Foundation
 import GRDB
 import LitModel
@@ -25,7 +26,7 @@ public struct PaperText {
 
 /// Edges to insert, packed into one buffer: per edge its type, ends and the end of its property text
 /// in `props` (each edge's text follows the previous one's).
-public struct EdgeBatch {
+public struct EdgeBatch: Sendable {
     var types: [String] = []
     var rows: [(type: Int, src: Int64, dst: Int64, end: Int)] = []
     var props: [UInt8] = []
@@ -132,17 +133,17 @@ extension GraphWriter {
     }
 
     /// Deletes the taxonomy nodes this writer's source gave whose ids are not in `keep`, with their
-    /// edges. Returns the ids removed.
-    public func removeTaxonomyNodes(notIn keep: Set<String>) throws -> [String] {
-        var removed: [String] = []
+    /// edges. Returns the ids removed, sorted, with the nodes they were.
+    public func removeTaxonomyNodes(notIn keep: Set<String>) throws -> [(id: String, node: Int64)] {
+        var removed: [(id: String, node: Int64)] = []
         for (id, node) in try taxonomyNodes() where !keep.contains(id) {
             let fromHere = try Int64.fetchOne(db.cachedStatement(sql: "SELECT node FROM provenance WHERE node = ? AND source = ?"),
                                               arguments: [node, sourceNode]) != nil
             guard fromHere else { continue }
             try deleteNode(node)
-            removed.append(id)
+            removed.append((id, node))
         }
-        return removed.sorted()
+        return removed.sorted { $0.id < $1.id }
     }
 
     /// Deletes a node with its labels, identifiers, provenance and edges.
@@ -165,6 +166,89 @@ extension GraphWriter {
                        arguments: StatementArguments(types + vias))
         return db.changesCount
     }
+
+    /// Deletes the edges with the given ids, many per statement.
+    public func deleteEdges(ids: [Int64]) throws {
+        try forEachBatch(ids.count, rowsPerStatement: 500, columns: 1) { range, statement in
+            statement.setUncheckedArguments(StatementArguments(ids[range].map { $0 as (any DatabaseValueConvertible)? }))
+            try statement.execute()
+        } sql: { rows in "DELETE FROM edge WHERE id IN (" + Array(repeating: "?", count: rows).joined(separator: ",") + ")" }
+    }
+
+    /// Inserts the edges of `batch` in order, many rows per statement, bound through SQLite's C API
+    /// from the batch's buffer. Their ids follow the order given.
+    ///
+    /// `OR FAIL`: a plain INSERT of several rows may abort half way (a NOT NULL column), so SQLite
+    /// keeps a statement journal, a temporary file with the original of every page the statement
+    /// changes that the transaction had already changed; for a link run that is gigabytes written for
+    /// nothing, since a failure rolls the whole session back anyway. FAIL stops at the failing row
+    /// without undoing the statement, which needs no such journal.
+    public func insertEdges(_ batch: EdgeBatch) throws {
+        let perStatement = 200
+        var start = 0
+        try batch.props.withUnsafeBufferPointer { props in
+            while start < batch.rows.count {
+                let rows = min(perStatement, batch.rows.count - start)
+                let insert = try raw("INSERT OR FAIL INTO edge(type, src, dst, props) VALUES "
+                                     + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ","))
+                var from = start == 0 ? 0 : batch.rows[start - 1].end
+                for row in batch.rows[start..<(start + rows)] {
+                    insert.bind(batch.types[row.type])
+                    insert.bind(row.src)
+                    insert.bind(row.dst)
+                    insert.bind(utf8: UnsafeBufferPointer(rebasing: props[from..<row.end]))
+                    from = row.end
+                }
+                try insert.execute()
+                start += rows
+            }
+        }
+    }
+
+    /// Runs `body` over `count` items in chunks of `rowsPerStatement` with a statement made by `sql(rows)`
+    /// (cached for full chunks, one more for the tail).
+    private func forEachBatch(_ count: Int, rowsPerStatement: Int, columns: Int,
+                              _ body: (Range<Int>, Statement) throws -> Void, sql: (Int) -> String) throws {
+        var start = 0
+        while start < count {
+            let rows = min(rowsPerStatement, count - start)
+            let statement = rows == rowsPerStatement ? try db.cachedStatement(sql: sql(rows)) : try db.makeStatement(sql: sql(rows))
+            try body(start..<(start + rows), statement)
+            start += rows
+        }
+    }
+
+    /// The property text of an asserted edge as `addEdge` writes it: `props` keys in order, then
+    /// `line`, `source` (this writer's file) and `via`.
+    public func edgePropsText(_ props: KeyValuePairs<String, String>, via: String, line: Int?) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(96 + quotedSource.utf8.count)
+        for (key, value) in props {
+            precondition(key != "via" && key != "source" && key != "line", "evidence keys are added here")
+            JSONValue.appendQuoted(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONValue.appendQuoted(value, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
+        bytes.append(contentsOf: "\"source\":".utf8)
+        bytes.append(contentsOf: quotedSource.utf8)
+        bytes.append(contentsOf: ",\"via\":".utf8)
+        JSONValue.appendQuoted(via, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The Paper node an identifier names (arXiv id in any form, DOI, BibTeX key, canonical key).
+    public func findPaper(_ text: String) throws -> Int64? {
+        try GraphStore.findPaper(text, in: db)
+    }
+}
+
+/// Reads what linking compares: paper texts and stored links, as committed before the write session
+/// that links began (see `GraphStore.readCommitted`).
+public struct LinkReader {
+    let db: Database
 
     /// Calls `body` with the text of every Paper node, in node order, in one scan. Each row's
     /// properties are read once, from SQLite's bytes; the text is only valid during the call.
@@ -223,76 +307,19 @@ extension GraphWriter {
         statement.setUncheckedArguments(StatementArguments(types + vias))
         return StoredLinkCursor(rows: try Row.fetchCursor(statement))
     }
+}
 
-    /// Deletes the edges with the given ids, many per statement.
-    public func deleteEdges(ids: [Int64]) throws {
-        try forEachBatch(ids.count, rowsPerStatement: 500, columns: 1) { range, statement in
-            statement.setUncheckedArguments(StatementArguments(ids[range].map { $0 as (any DatabaseValueConvertible)? }))
-            try statement.execute()
-        } sql: { rows in "DELETE FROM edge WHERE id IN (" + Array(repeating: "?", count: rows).joined(separator: ",") + ")" }
-    }
-
-    /// Inserts the edges of `batch` in order, many rows per statement, bound through SQLite's C API
-    /// from the batch's buffer. Their ids follow the order given.
-    public func insertEdges(_ batch: EdgeBatch) throws {
-        let perStatement = 200
-        var start = 0
-        try batch.props.withUnsafeBufferPointer { props in
-            while start < batch.rows.count {
-                let rows = min(perStatement, batch.rows.count - start)
-                let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES "
-                                     + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ","))
-                var from = start == 0 ? 0 : batch.rows[start - 1].end
-                for row in batch.rows[start..<(start + rows)] {
-                    insert.bind(batch.types[row.type])
-                    insert.bind(row.src)
-                    insert.bind(row.dst)
-                    insert.bind(utf8: UnsafeBufferPointer(rebasing: props[from..<row.end]))
-                    from = row.end
-                }
-                try insert.execute()
-                start += rows
-            }
-        }
-    }
-
-    /// Runs `body` over `count` items in chunks of `rowsPerStatement` with a statement made by `sql(rows)`
-    /// (cached for full chunks, one more for the tail).
-    private func forEachBatch(_ count: Int, rowsPerStatement: Int, columns: Int,
-                              _ body: (Range<Int>, Statement) throws -> Void, sql: (Int) -> String) throws {
-        var start = 0
-        while start < count {
-            let rows = min(rowsPerStatement, count - start)
-            let statement = rows == rowsPerStatement ? try db.cachedStatement(sql: sql(rows)) : try db.makeStatement(sql: sql(rows))
-            try body(start..<(start + rows), statement)
-            start += rows
-        }
-    }
-
-    /// The property text of an asserted edge as `addEdge` writes it: `props` keys in order, then
-    /// `line`, `source` (this writer's file) and `via`.
-    public func edgePropsText(_ props: KeyValuePairs<String, String>, via: String, line: Int?) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(96 + quotedSource.utf8.count)
-        for (key, value) in props {
-            precondition(key != "via" && key != "source" && key != "line", "evidence keys are added here")
-            JSONValue.appendQuoted(key, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            JSONValue.appendQuoted(value, to: &bytes)
-            bytes.append(UInt8(ascii: ","))
-        }
-        if let line { bytes.append(contentsOf: "\"line\":\(line),".utf8) }
-        bytes.append(contentsOf: "\"source\":".utf8)
-        bytes.append(contentsOf: quotedSource.utf8)
-        bytes.append(contentsOf: ",\"via\":".utf8)
-        JSONValue.appendQuoted(via, to: &bytes)
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// The Paper node an identifier names (arXiv id in any form, DOI, BibTeX key, canonical key).
-    public func findPaper(_ text: String) throws -> Int64? {
-        try GraphStore.findPaper(text, in: db)
+extension GraphStore {
+    /// Runs `body` in a read transaction on a connection of its own, opened for the call: it sees the
+    /// database as last committed, whatever a write session on this store's connection has changed
+    /// since, and may run on another thread while that session writes (WAL lets one writer and
+    /// readers work at once).
+    public func readCommitted<T>(_ body: (LinkReader) throws -> T) throws -> T {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        return try queue.read { db in try body(LinkReader(db: db)) }
     }
 }
 
