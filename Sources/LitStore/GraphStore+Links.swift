@@ -48,6 +48,13 @@ public struct EdgeBatch: Sendable {
         rows.append((t, src, dst, props.count))
     }
 
+    /// Adds an edge with its property text.
+    public mutating func addEdge(type: String, src: Int64, dst: Int64, props text: [UInt8]) {
+        discardProps()
+        props.append(contentsOf: text)
+        addEdge(type: type, src: src, dst: dst)
+    }
+
     /// Appends an edge made elsewhere.
     public mutating func append(_ edge: NewEdge) {
         discardProps()

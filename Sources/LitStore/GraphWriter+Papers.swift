@@ -369,8 +369,7 @@ extension GraphWriter {
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
     private func addRelations(_ p: PreparedRecord, paper: Int64) throws {
-        var edges: [EdgeRow] = []
-        edges.reserveCapacity(p.record.authors.count + p.record.categories.count + 1)
+        var edges = EdgeBatch()
         try addAuthors(p, paper: paper, to: &edges)
         try addCategories(p, paper: paper, to: &edges)
         try addVenue(p, paper: paper, to: &edges)
@@ -385,7 +384,7 @@ extension GraphWriter {
         let r = p.record
         var changed = false
         var now = facts
-        var edges: [EdgeRow] = []
+        var edges = EdgeBatch()
         if !r.authors.isEmpty {
             // A paper known to have authors keeps them unless the record replaces them.
             let current = facts.hasAuthors == true && !replace ? nil : try authorList(paper)
@@ -432,7 +431,7 @@ extension GraphWriter {
             """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
     }
 
-    private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+    private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         let r = p.record
         for (i, person) in r.authors.enumerated() {
             let author = try intern(label: "Author", key: "name", value: person.display, props: {
@@ -441,20 +440,20 @@ extension GraphWriter {
                 if !person.given.isEmpty { p["given"] = .string(person.given) }
                 return p
             }(), line: r.line)
-            edges.append(EdgeRow(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i]))
+            edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i])
         }
     }
 
-    private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+    private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         for (i, category) in p.record.categories.enumerated() {
             let node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
-            edges.append(EdgeRow(type: "IN_CATEGORY", src: paper, dst: node, props: p.categoryEdges[i]))
+            edges.addEdge(type: "IN_CATEGORY", src: paper, dst: node, props: p.categoryEdges[i])
         }
     }
 
-    private func addVenue(_ p: PreparedRecord, paper: Int64, to edges: inout [EdgeRow]) throws {
+    private func addVenue(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         guard let venue = p.record.venue, !venue.isEmpty else { return }
         let node = try intern(label: "Venue", key: "name", value: venue, props: [:], line: p.record.line)
-        edges.append(EdgeRow(type: "PUBLISHED_IN", src: paper, dst: node, props: p.venueEdge))
+        edges.addEdge(type: "PUBLISHED_IN", src: paper, dst: node, props: p.venueEdge)
     }
 }

@@ -253,43 +253,6 @@ public final class GraphWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// An edge waiting for `insertEdges`: its property object as JSON text.
-    struct EdgeRow {
-        var type: String
-        var src: Int64
-        var dst: Int64
-        var props: [UInt8]
-    }
-
-    /// Edges per multi-row INSERT in `insertEdges`.
-    static let edgesPerInsert = 16
-
-    /// Inserts edges in order (ids ascending as listed), up to `edgesPerInsert` rows per statement:
-    /// one statement run per paper rather than one per edge. (A multi-row INSERT opens a statement
-    /// savepoint, at which FTS5 writes out its pending terms; full-text rows are therefore gathered
-    /// and inserted together, see `indexText`.)
-    func insertEdges(_ rows: [EdgeRow]) throws {
-        var start = 0
-        while start < rows.count {
-            let count = min(Self.edgesPerInsert, rows.count - start)
-            let insert = try raw(Self.edgeInsertSQL[count])
-            for row in rows[start..<(start + count)] {
-                insert.bind(row.type)
-                insert.bind(row.src)
-                insert.bind(row.dst)
-                insert.bind(utf8: row.props)
-            }
-            try insert.execute()
-            start += count
-        }
-    }
-
-    /// The INSERT of n edges, by n (index 0 unused).
-    private static let edgeInsertSQL: [String] = (0...edgesPerInsert).map { n in
-        "INSERT INTO edge(type, src, dst, props) VALUES "
-            + Array(repeating: "(?, ?, ?, ?)", count: max(n, 1)).joined(separator: ", ")
-    }
-
     /// Whether an edge of `type` from `src` to `dst` exists.
     public func edgeExists(_ type: String, from src: Int64, to dst: Int64) throws -> Bool {
         let select = try raw("SELECT 1 FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1")
