@@ -207,6 +207,135 @@ enum NativeFunctions {
         }, nil, nil, nil)
     }
 
+    /// The items collected so far by one group's `cy_collect`: the list's encoding, its count
+    /// written last. For `cy_collect_distinct`, where each item starts and whether it came as a
+    /// blob, to compare a new value with them as SQLite's DISTINCT does; past `linearLimit` items
+    /// they are compared through `seen`.
+    final class CollectBuffer {
+        var bytes: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
+        var count: UInt32 = 0
+        var starts: [Int] = []
+        var fromBlob: [Bool] = []
+        /// Where the items taken end (a value being considered is appended after it).
+        var end = 5
+        var seen: Set<DistinctKey>?
+        static let linearLimit = 16
+
+        /// A value as SQLite's DISTINCT tells values apart: numbers by value (an integer equals
+        /// the float of the same value), text and blobs byte for byte.
+        enum DistinctKey: Hashable {
+            case integer(Int64), real(Double), text([UInt8]), blob([UInt8])
+
+            init(integer: Int64) { self = .integer(integer) }
+            init(real: Double) {
+                if real.rounded() == real, real >= -0x1p63, real < 0x1p63 { self = .integer(Int64(real)) } else { self = .real(real) }
+            }
+        }
+
+        /// The key of item `i`.
+        func key(_ i: Int) -> DistinctKey {
+            let start = starts[i], end = i + 1 < starts.count ? starts[i + 1] : self.end
+            if fromBlob[i] { return .blob(Array(bytes[start..<end])) }
+            switch bytes[start] {
+            case Tag.int.rawValue: return DistinctKey(integer: Int64(bitPattern: u64(start + 1)))
+            case Tag.float.rawValue: return DistinctKey(real: Double(bitPattern: u64(start + 1)))
+            default: return .text(Array(bytes[(start + 5)..<end]))
+            }
+        }
+
+        func u64(_ at: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for i in 0..<8 { v = v << 8 | UInt64(bytes[at + i]) }
+            return v
+        }
+
+        /// Whether an item equals `key` (without building keys while the items are few).
+        func contains(_ key: DistinctKey) -> Bool {
+            if let seen { return seen.contains(key) }
+            for i in starts.indices where self.key(i) == key { return true }
+            return false
+        }
+
+        /// Records the key of the item just appended.
+        func remember(_ key: DistinctKey) {
+            if seen != nil { seen!.insert(key); return }
+            if starts.count > Self.linearLimit { seen = Set(starts.indices.map(self.key)) }
+        }
+    }
+
+    /// `cy_collect(x)` and `cy_collect_distinct(x)`: the non-null values of a group as a list,
+    /// encoded item by item as they come (integers, floats and strings without building a
+    /// CypherValue); the second keeps the first of values SQLite's DISTINCT would take as equal.
+    static func registerCollect(_ db: Database) {
+        for (name, distinct) in [("cy_collect", false), ("cy_collect_distinct", true)] {
+            sqlite3_create_function_v2(db.sqliteConnection, name, 1, flags, distinct ? UnsafeMutableRawPointer(bitPattern: 1) : nil, nil, { ctx, _, argv in
+                let size = Int32(MemoryLayout<UnsafeMutableRawPointer?>.size)
+                guard let slot = sqlite3_aggregate_context(ctx, size)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else {
+                    return sqlite3_result_error_nomem(ctx)
+                }
+                let buffer: CollectBuffer
+                if let p = slot.pointee {
+                    buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeUnretainedValue()
+                } else {
+                    buffer = CollectBuffer()
+                    slot.pointee = Unmanaged.passRetained(buffer).toOpaque()
+                }
+                let distinct = sqlite3_user_data(ctx) != nil
+                let v = argv![0]
+                let start = buffer.bytes.count
+                var key: CollectBuffer.DistinctKey?
+                switch sqlite3_value_type(v) {
+                case SQLITE_NULL: return
+                case SQLITE_INTEGER:
+                    let i = sqlite3_value_int64(v)
+                    if distinct { key = CollectBuffer.DistinctKey(integer: i) }
+                    buffer.bytes.append(Tag.int.rawValue)
+                    CypherValue.put64(UInt64(bitPattern: i), &buffer.bytes)
+                case SQLITE_FLOAT:
+                    let d = sqlite3_value_double(v)
+                    if distinct { key = CollectBuffer.DistinctKey(real: d) }
+                    buffer.bytes.append(Tag.float.rawValue)
+                    CypherValue.put64(d.bitPattern, &buffer.bytes)
+                case SQLITE_TEXT:
+                    let n = Int(sqlite3_value_bytes(v))
+                    let text = n > 0 ? sqlite3_value_text(v).map { UnsafeBufferPointer(start: $0, count: n) } : nil
+                    if distinct { key = .text(text.map(Array.init) ?? []) }
+                    buffer.bytes.append(Tag.string.rawValue)
+                    CypherValue.put32(UInt32(n), &buffer.bytes)
+                    if let text { buffer.bytes.append(contentsOf: text) }
+                default:
+                    let n = Int(sqlite3_value_bytes(v))
+                    let raw = n > 0 ? sqlite3_value_blob(v).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? [] : []
+                    var reader = ByteReader(bytes: raw)
+                    guard let value = reader.value(), !value.isNull else { return }
+                    if distinct { key = .blob(raw) }
+                    if reader.at == raw.count { buffer.bytes.append(contentsOf: raw) } else { value.append(to: &buffer.bytes) }
+                }
+                if let key {
+                    if buffer.contains(key) {
+                        buffer.bytes.removeSubrange(start...)
+                        return
+                    }
+                    buffer.starts.append(start)
+                    if case .blob = key { buffer.fromBlob.append(true) } else { buffer.fromBlob.append(false) }
+                    buffer.end = buffer.bytes.count
+                    buffer.remember(key)
+                }
+                buffer.count += 1
+            }, { ctx in
+                let slot = sqlite3_aggregate_context(ctx, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+                guard let p = slot?.pointee else {
+                    let empty: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
+                    return empty.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, 5, NativeFunctions.transient) }
+                }
+                slot!.pointee = nil
+                let buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeRetainedValue()
+                for i in 0..<4 { buffer.bytes[1 + i] = UInt8(truncatingIfNeeded: buffer.count >> UInt32(24 - 8 * i)) }
+                buffer.bytes.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
+            }, nil)
+        }
+    }
+
     static func registerHotFunctions(_ db: Database) {
         registerPropertyMemo(db)
         // A property read: the JSON text of one value (`props -> '$.key'`) as a Cypher value.

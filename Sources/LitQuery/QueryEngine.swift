@@ -198,12 +198,18 @@ public enum QueryEngine {
                 return v
             }
         }
+        // Whether a value holds a node or relationship to fill in (lists of scalars are left as they are).
+        func holdsEntity(_ v: CypherValue) -> Bool {
+            switch v {
+            case .node, .relationship: return true
+            case .list(let items): return items.contains(where: holdsEntity)
+            case .map(let m): return m.values.contains(where: holdsEntity)
+            default: return false
+            }
+        }
         for r in rows.indices {
-            for c in rows[r].indices {
-                switch rows[r][c] {
-                case .node, .relationship, .list, .map: rows[r][c] = try fill(rows[r][c])
-                default: break
-                }
+            for c in rows[r].indices where holdsEntity(rows[r][c]) {
+                rows[r][c] = try fill(rows[r][c])
             }
         }
     }

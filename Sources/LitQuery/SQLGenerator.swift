@@ -66,6 +66,9 @@ struct VarRef {
     /// SQL giving the node's id without building its value (a pattern alias's `id`, or a
     /// pipeline column that holds the id).
     var nodeID: String?
+    /// Properties of the node read as columns of a hoisted closure (key → SQL), see
+    /// `hoistedClosure`.
+    var propertyColumns: [String: String] = [:]
 
     /// The column value that carries this variable to the next clause: a node's id when known
     /// (its value is built only where a result needs it), else the value.
@@ -88,6 +91,8 @@ final class SQLGenerator {
     /// reads go through the query's property memo (`memoRead`), so each node's JSON is parsed
     /// once per key instead of once per row.
     var memoNodeReads = false
+    /// The property keys read of each variable in the part being compiled (see `propertyKeysRead`).
+    var propertyKeysRead: [String: Set<String>] = [:]
 
     /// Depth bound for an unbounded variable-length relationship.
     static let unboundedDepth = 25
@@ -180,6 +185,9 @@ final class SQLGenerator {
         var kinds: [String: StaticType] = [:]
         /// Node variables whose column holds the node's id rather than its value.
         var idColumns: Set<String> = []
+        /// Variables whose value is the same on all rows that agree on some other variables
+        /// (those of an earlier projection's grouping keys), see `neededKeys`.
+        var determinedBy: [String: Set<String>] = [:]
         /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
         /// after it can read the pattern's tables directly (`json_extract` on the aliases).
         var fused: Fused?
@@ -196,6 +204,9 @@ final class SQLGenerator {
 
     func compileSingle(_ part: SingleQuery, outer: [String: VarRef] = [:]) throws -> (String?, [String]) {
         var pipe = Pipeline()
+        let savedKeys = propertyKeysRead
+        propertyKeysRead = Self.propertyKeysRead(part.clauses)
+        defer { propertyKeysRead = savedKeys }
         // Inside EXISTS { }: one correlated row holding the enclosing query's variables.
         let outerNames = outer.keys.filter { !$0.isEmpty }.sorted()
         if !outerNames.isEmpty {
@@ -502,9 +513,14 @@ final class SQLGenerator {
             guard let v = node.variable else { return false }
             return !seen.insert(v).inserted
         }
+        // Nodes whose tests a hoisted closure applies (its start's seed, its far end's restriction).
+        var testedByClosure: Set<Int> = []
+        var traversals: [Int: Traversal] = [:]
         for (i, rel) in p.rels.enumerated() where rel.length != nil {
-            let fromRight = Self.traversesFromRight(p.nodes[i], p.nodes[i + 1], leftBound: bound[i], rightBound: bound[i + 1])
-            reachedByTraversal.insert(fromRight ? i : i + 1)
+            let t = traversal(p, i, bound: bound, ps)
+            traversals[i] = t
+            reachedByTraversal.insert(t.end)
+            if t.hoisted { testedByClosure.formUnion([t.start, t.end]) }
         }
         for (index, node) in p.nodes.enumerated() {
             if let v = node.variable, let ref = ps.refs[v] {
@@ -528,6 +544,14 @@ final class SQLGenerator {
             boundBefore.append(false)
             let alias = fresh("n")
             nodeAliases.append(alias)
+            if testedByClosure.contains(index) {
+                ps.tables.append("node AS \(alias)")
+                if let v = node.variable {
+                    ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias, nodeID: "\(alias).id")
+                    ps.newVariables.append(v)
+                }
+                continue
+            }
             // Drive from the label index, unless an indexed property will find the node.
             var indexedProperty = false
             if case .map(let entries)? = node.properties?.kind {
@@ -555,7 +579,8 @@ final class SQLGenerator {
             if let length = rel.length {
                 try addVarLength(rel, length: length, left: left, right: right,
                                  leftNode: p.nodes[i], rightNode: p.nodes[i + 1],
-                                 leftBound: boundBefore[i], rightBound: boundBefore[i + 1], &ps, seedSource: seedSource)
+                                 leftBound: boundBefore[i], rightBound: boundBefore[i + 1], hoisted: traversals[i]?.hoisted == true,
+                                 &ps, seedSource: seedSource)
                 continue
             }
             let e = fresh("e")
@@ -585,7 +610,7 @@ final class SQLGenerator {
     }
 
     func addVarLength(_ rel: RelPattern, length: (min: Int?, max: Int?), left: String, right: String,
-                      leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool,
+                      leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool, hoisted: Bool = false,
                       _ ps: inout PatternSQL, seedSource: String?) throws {
         if let v = rel.variable, let list = ps.refs[v] {
             // A list of relationships bound before: the path must follow exactly those.
@@ -673,7 +698,14 @@ final class SQLGenerator {
                 var step = "SELECT v.start, \(next) FROM \(name) AS v JOIN edge AS e ON \(join)"
                 if !edgeConds.isEmpty { step += " WHERE " + edgeConds.joined(separator: " AND ") }
                 ctes.append("\(name)(start, node) AS (\n  \(first)\n  UNION\n  \(step)\n)")
-                addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
+                var table = name
+                if hoisted {
+                    let endNode = fromRight ? leftNode : rightNode
+                    let (h, columns) = try hoistedClosure(name, endNode: endNode)
+                    table = h
+                    if let v = endNode.variable, !columns.isEmpty { ps.refs[v]?.propertyColumns = columns.mapValues { "\(a).\($0)" } }
+                }
+                addTraversalTable("\(table) AS \(a)", start: startAlias, &ps)
                 ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id")
                 addTraversalSources(a, start: startAlias, end: endAlias, &ps)
                 return
@@ -808,14 +840,25 @@ final class SQLGenerator {
         var select = zip(items, outColumns).map { "\(!final ? $0.nodeID ?? $0.sql : $0.sql) AS \($1)" }
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
         if let whereSQL { select.append("\(whereSQL) AS _w") }
+        // The input variable each item is, when it is one (`WITH p` or `WITH p AS q`).
+        let inputVariable = items.map { item -> String? in
+            guard let e = item.expr else { return item.name }
+            if case .variable(let v) = e.kind, pipe.variables.contains(v) { return v }
+            return nil
+        }
         var keys: [String] = []
+        var groupedBy: [String] = []
         if aggregating {
             // Group a node or relationship of the pattern by its id: the same groups, no value built.
-            keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map { item -> String in
-                if let id = item.nodeID { return id }
-                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.relAlias { return "\(alias).id" }
-                return item.sql
+            let grouping = items.indices.filter { items[$0].expr.map { !binder.containsAggregate($0) } ?? true }.map { i -> (variable: String?, sql: String, name: String) in
+                let item = items[i]
+                if let id = item.nodeID { return (inputVariable[i], id, item.name) }
+                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.relAlias { return (inputVariable[i], "\(alias).id", item.name) }
+                return (inputVariable[i], item.sql, item.name)
             }
+            let needed = Self.neededKeys(grouping.map(\.variable), determinedBy: pipe.determinedBy)
+            keys = grouping.indices.filter { needed[$0] }.map { grouping[$0].sql }
+            groupedBy = grouping.indices.filter { needed[$0] }.map { grouping[$0].name }
         }
         var body: String
         if let f = pipe.fused {
@@ -850,6 +893,18 @@ final class SQLGenerator {
         out.variables = items.map(\.name)
         for item in items { out.kinds[item.name] = item.kind }
         out.idColumns = Set(items.filter { $0.nodeID != nil }.map(\.name))
+        // What determines what in the output: an aggregate, the grouping keys; a variable carried
+        // through, what determined it, when that is carried too.
+        var outputName: [String: String] = [:]
+        for (i, item) in items.enumerated() { if let v = inputVariable[i], outputName[v] == nil { outputName[v] = item.name } }
+        for (i, item) in items.enumerated() {
+            if let e = item.expr, binder.containsAggregate(e) {
+                out.determinedBy[item.name] = Set(groupedBy)
+            } else if let v = inputVariable[i], let d = pipe.determinedBy[v] {
+                let mapped = d.compactMap { outputName[$0] }
+                if mapped.count == d.count { out.determinedBy[item.name] = Set(mapped) }
+            }
+        }
         out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
         return (out, nil, [])
     }
@@ -950,6 +1005,7 @@ final class SQLGenerator {
             return ref.sql
         case .property(let base, let key):
             if case .variable(let v) = base.kind, let ref = refs[v] {
+                if let column = ref.propertyColumns[key] { return column }
                 if memoNodeReads, let alias = ref.nodeAlias { return Self.memoRead(id: "\(alias).id", key) }
                 if let alias = ref.nodeAlias ?? ref.relAlias { return Self.propertyRead("\(alias).props", key) }
                 if let id = ref.nodeID { return Self.memoRead(id: id, key) }
@@ -1134,6 +1190,8 @@ final class SQLGenerator {
                 return "count(\(d)\(id))"
             }
             return "count(\(d)\(a[0]))"
+        // collect(DISTINCT x) drops repeats itself, in one pass and without SQLite's temporary index.
+        case "collect" where distinct: return "cy_collect_distinct(\(a[0]))"
         case "collect", "sum", "avg", "min", "max": return "cy_\(name)(\(d)\(a[0]))"
         case "coalesce": return a.count == 1 ? a[0] : "coalesce(\(a.joined(separator: ", ")))"
         case "id":
