@@ -234,8 +234,12 @@ enum NativeFunctions {
 
         /// The key of item `i`.
         func key(_ i: Int) -> DistinctKey {
-            let start = starts[i], end = i + 1 < starts.count ? starts[i + 1] : self.end
-            if fromBlob[i] { return .blob(Array(bytes[start..<end])) }
+            key(at: starts[i], to: i + 1 < starts.count ? starts[i + 1] : end, fromBlob: fromBlob[i])
+        }
+
+        /// The key of the value encoded in `bytes[start..<end]`.
+        func key(at start: Int, to end: Int, fromBlob: Bool) -> DistinctKey {
+            if fromBlob { return .blob(Array(bytes[start..<end])) }
             switch bytes[start] {
             case Tag.int.rawValue: return DistinctKey(integer: Int64(bitPattern: u64(start + 1)))
             case Tag.float.rawValue: return DistinctKey(real: Double(bitPattern: u64(start + 1)))
@@ -249,16 +253,28 @@ enum NativeFunctions {
             return v
         }
 
-        /// Whether an item equals `key` (without building keys while the items are few).
-        func contains(_ key: DistinctKey) -> Bool {
-            if let seen { return seen.contains(key) }
-            for i in starts.indices where self.key(i) == key { return true }
+        /// Whether an item equals the value appended at `start` (compared in place while the items
+        /// are few).
+        func contains(_ start: Int, fromBlob blob: Bool) -> Bool {
+            if let seen { return seen.contains(key(at: start, to: bytes.count, fromBlob: blob)) }
+            let n = bytes.count - start
+            func numeric(_ tag: UInt8) -> Bool { tag == Tag.int.rawValue || tag == Tag.float.rawValue }
+            let number = !blob && numeric(bytes[start])
+            for (i, s) in starts.enumerated() where fromBlob[i] == blob {
+                let e = i + 1 < starts.count ? starts[i + 1] : end
+                if number {
+                    // By value: an integer equals the float of the same value, 0.0 equals -0.0.
+                    if numeric(bytes[s]), key(at: s, to: e, fromBlob: false) == key(at: start, to: bytes.count, fromBlob: false) { return true }
+                } else if bytes[s] == bytes[start] && e - s == n && bytes[s..<e].elementsEqual(bytes[start...]) {
+                    return true
+                }
+            }
             return false
         }
 
-        /// Records the key of the item just appended.
-        func remember(_ key: DistinctKey) {
-            if seen != nil { seen!.insert(key); return }
+        /// Records the item just taken.
+        func remember() {
+            if seen != nil { seen!.insert(key(starts.count - 1)); return }
             if starts.count > Self.linearLimit { seen = Set(starts.indices.map(self.key)) }
         }
     }
@@ -283,43 +299,37 @@ enum NativeFunctions {
                 let distinct = sqlite3_user_data(ctx) != nil
                 let v = argv![0]
                 let start = buffer.bytes.count
-                var key: CollectBuffer.DistinctKey?
+                var blob = false
                 switch sqlite3_value_type(v) {
                 case SQLITE_NULL: return
                 case SQLITE_INTEGER:
-                    let i = sqlite3_value_int64(v)
-                    if distinct { key = CollectBuffer.DistinctKey(integer: i) }
                     buffer.bytes.append(Tag.int.rawValue)
-                    CypherValue.put64(UInt64(bitPattern: i), &buffer.bytes)
+                    CypherValue.put64(UInt64(bitPattern: sqlite3_value_int64(v)), &buffer.bytes)
                 case SQLITE_FLOAT:
-                    let d = sqlite3_value_double(v)
-                    if distinct { key = CollectBuffer.DistinctKey(real: d) }
                     buffer.bytes.append(Tag.float.rawValue)
-                    CypherValue.put64(d.bitPattern, &buffer.bytes)
+                    CypherValue.put64(sqlite3_value_double(v).bitPattern, &buffer.bytes)
                 case SQLITE_TEXT:
                     let n = Int(sqlite3_value_bytes(v))
-                    let text = n > 0 ? sqlite3_value_text(v).map { UnsafeBufferPointer(start: $0, count: n) } : nil
-                    if distinct { key = .text(text.map(Array.init) ?? []) }
                     buffer.bytes.append(Tag.string.rawValue)
                     CypherValue.put32(UInt32(n), &buffer.bytes)
-                    if let text { buffer.bytes.append(contentsOf: text) }
+                    if n > 0, let p = sqlite3_value_text(v) { buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
                 default:
                     let n = Int(sqlite3_value_bytes(v))
                     let raw = n > 0 ? sqlite3_value_blob(v).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? [] : []
                     var reader = ByteReader(bytes: raw)
                     guard let value = reader.value(), !value.isNull else { return }
-                    if distinct { key = .blob(raw) }
                     if reader.at == raw.count { buffer.bytes.append(contentsOf: raw) } else { value.append(to: &buffer.bytes) }
+                    blob = true
                 }
-                if let key {
-                    if buffer.contains(key) {
+                if distinct {
+                    if buffer.contains(start, fromBlob: blob) {
                         buffer.bytes.removeSubrange(start...)
                         return
                     }
                     buffer.starts.append(start)
-                    if case .blob = key { buffer.fromBlob.append(true) } else { buffer.fromBlob.append(false) }
+                    buffer.fromBlob.append(blob)
                     buffer.end = buffer.bytes.count
-                    buffer.remember(key)
+                    buffer.remember()
                 }
                 buffer.count += 1
             }, { ctx in

@@ -305,11 +305,17 @@ final class SQLGenerator {
         /// Node table alias → a column the conditions make equal to the node's id, non-null on
         /// every row (see `pruneNodeTables`).
         var idSources: [String: String] = [:]
+        /// Node table alias → the label index row that found it (see `pruneNodeTables`).
+        var labelSources: [String: String] = [:]
     }
 
     func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline, rowsAsSet: Bool) throws -> Pipeline {
         var ps = PatternSQL(refs: pipe.refs(), rowsAsSet: rowsAsSet, allRels: patterns.flatMap(\.rels))
         for p in patterns { try addPattern(p, &ps, seedSource: pipe.source) }
+        // The one node found through the label index may be read from its index row.
+        if ps.labelSources.count == 1, let (alias, source) = ps.labelSources.first, ps.idSources[alias] == nil {
+            ps.idSources[alias] = source
+        }
         addUniqueness(&ps)
         if let cond {
             ps.conditions += indexHints(cond, ps.refs)
@@ -368,9 +374,10 @@ final class SQLGenerator {
     /// column the conditions make equal to it (the traversal row that reached the node, or an
     /// earlier clause's column). A traversal row always names a node that exists (the store
     /// deletes a node's edges with it), so the rows stay the same; the node's row is read only
-    /// where a property is (through the property memo). Nodes found through the label index keep
-    /// their table: without it SQLite, which has no statistics here, may join two label scans
-    /// before the relationship between them.
+    /// where a property is (through the property memo). Of the nodes found through the label
+    /// index, only a MATCH's single one loses its table (its id is the label row's): with two,
+    /// SQLite, which has no statistics here, may join their label scans before the relationship
+    /// between them.
     static func pruneNodeTables(_ tables: [String], _ parts: [String], _ idSources: [String: String]) -> ([String], [String]) {
         var tables = tables, parts = parts
         // A quoted JSON path could hold text that looks like an alias: leave such queries alone.
@@ -564,6 +571,7 @@ final class SQLGenerator {
                 ps.tables.append("node AS \(alias)")
                 ps.conditions.append("\(l).label = \(bind(.string(first)))")
                 ps.conditions.append("\(alias).id = \(l).node")
+                ps.labelSources[alias] = "\(l).node"
             } else {
                 ps.tables.append("node AS \(alias)")
             }
@@ -706,7 +714,8 @@ final class SQLGenerator {
                     if let v = endNode.variable, !columns.isEmpty { ps.refs[v]?.propertyColumns = columns.mapValues { "\(a).\($0)" } }
                 }
                 addTraversalTable("\(table) AS \(a)", start: startAlias, &ps)
-                ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id")
+                ps.conditions.append("\(a).start = \(startAlias).id")
+                ps.conditions.append("\(a).node = \(endAlias).id")
                 addTraversalSources(a, start: startAlias, end: endAlias, &ps)
                 return
             }
