@@ -113,7 +113,13 @@ struct GapQueryRunner: Sendable {
 
     static func string(_ v: CypherValue?) -> String? { if case .string(let s) = v { return s }; return nil }
     static func int(_ v: CypherValue?) -> Int? { if case .int(let i) = v { return Int(i) }; return nil }
-    static func strings(_ v: CypherValue?) -> [String] { if case .list(let items) = v { return items.compactMap(string) }; return [] }
+    static func strings(_ v: CypherValue?) -> [String] {
+        guard case .list(let items) = v else { return [] }
+        var out: [String] = []
+        out.reserveCapacity(items.count)
+        for case .string(let s) in items { out.append(s) }
+        return out
+    }
     static func paper(_ row: (String) -> CypherValue?) -> PaperSummary? {
         guard let node = int(row("node")) else { return nil }
         return PaperSummary(id: Int64(node), key: string(row("key")), arxiv: string(row("arxiv")),
@@ -140,9 +146,12 @@ extension GapData {
             default: gaps.append(view)
             }
         }
-        let papers = try runner.run("gap-matrix").map { row in
-            GapPaperLinks(year: int(row("year")), methods: GapQueryRunner.strings(row("methods")),
-                          modelClasses: GapQueryRunner.strings(row("model_classes")))
+        // One row per paper: its columns read by position, the lists taken apart once.
+        let matrix = try runner.run("gap-matrix")
+        let year = matrix.index["year"], methodsColumn = matrix.index["methods"], classesColumn = matrix.index["model_classes"]
+        let papers = matrix.result.rows.map { row in
+            GapPaperLinks(year: year.flatMap { int(row[$0]) }, methods: GapQueryRunner.strings(methodsColumn.map { row[$0] }),
+                          modelClasses: GapQueryRunner.strings(classesColumn.map { row[$0] }))
         }
         var concerns: [String: [String]] = [:], addressing: [String: [PaperSummary]] = [:]
         let status = try runner.run("gap-status").map { row -> (String, CypherValue?, PaperSummary?)? in

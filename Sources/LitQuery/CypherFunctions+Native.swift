@@ -56,8 +56,23 @@ enum NativeFunctions {
         case SQLITE_BLOB:
             let count = Int(sqlite3_value_bytes(v))
             guard count > 0, let p = sqlite3_value_blob(v) else { return .null }
-            var reader = ByteReader(bytes: Array(UnsafeRawBufferPointer(start: p, count: count)))
-            return reader.value() ?? .null
+            return ByteReader.decode(UnsafeRawBufferPointer(start: p, count: count))
+        default: return .null
+        }
+    }
+
+    /// Column `i` of the row `statement` stands on, as a CypherValue (blobs decoded in place).
+    static func column(_ statement: OpaquePointer, _ i: Int32) -> CypherValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, i))
+        case SQLITE_FLOAT: return .float(sqlite3_column_double(statement, i))
+        case SQLITE_TEXT:
+            guard let p = sqlite3_column_text(statement, i) else { return .string("") }
+            return .string(String(cString: p))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, i))
+            guard count > 0, let p = sqlite3_column_blob(statement, i) else { return .null }
+            return ByteReader.decode(UnsafeRawBufferPointer(start: p, count: count))
         default: return .null
         }
     }
@@ -315,7 +330,7 @@ enum NativeFunctions {
                     if n > 0, let p = sqlite3_value_text(v) { buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
                 default:
                     let n = Int(sqlite3_value_bytes(v))
-                    let raw = n > 0 ? sqlite3_value_blob(v).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? [] : []
+                    let raw = UnsafeRawBufferPointer(start: n > 0 ? sqlite3_value_blob(v) : nil, count: n > 0 ? n : 0)
                     var reader = ByteReader(bytes: raw)
                     guard let value = reader.value(), !value.isNull else { return }
                     if reader.at == raw.count { buffer.bytes.append(contentsOf: raw) } else { value.append(to: &buffer.bytes) }

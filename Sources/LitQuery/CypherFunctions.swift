@@ -237,8 +237,7 @@ enum CypherFunctions {
             while let h = it.next(), let l = it.next() {
                 bytes.append(UInt8(hexDigit(h) << 4 | hexDigit(l)))
             }
-            var reader = ByteReader(bytes: bytes)
-            return (reader.value() ?? .null).databaseValue
+            return bytes.withUnsafeBytes { ByteReader.decode($0) }.databaseValue
         })
         db.add(function: DatabaseFunction("cy_rlist", argumentCount: 1, pure: true) { a in
             guard let path = String.fromDatabaseValue(a[0]) else { return nil }

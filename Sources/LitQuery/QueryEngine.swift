@@ -81,11 +81,14 @@ public enum QueryEngine {
         for stage in compiled.stages {
             switch stage {
             case .select(let sql):
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments(for: sql, compiled.arguments))
-                while let row = try cursor.next() {
+                let statement = try db.makeStatement(sql: sql)
+                let cursor = try Row.fetchCursor(statement, arguments: arguments(for: sql, compiled.arguments))
+                // The row stands on the statement: its columns are decoded from SQLite's buffers.
+                let columns = Int32(compiled.columns.count)
+                while try cursor.next() != nil {
                     var values: [CypherValue] = []
-                    values.reserveCapacity(compiled.columns.count)
-                    for i in 0..<compiled.columns.count { values.append(CypherValue(row[i] as DatabaseValue)) }
+                    values.reserveCapacity(Int(columns))
+                    for i in 0..<columns { values.append(NativeFunctions.column(statement.sqliteStatement, i)) }
                     rows.append(values)
                 }
             case .create(let create):
