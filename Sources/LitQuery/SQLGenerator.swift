@@ -69,6 +69,9 @@ struct VarRef {
     /// Properties of the node read as columns of a hoisted closure (key → SQL), see
     /// `hoistedClosure`.
     var propertyColumns: [String: String] = [:]
+    /// A node id no two rows share (the one grouping key of the projection before): its
+    /// properties are read from its row directly, the property memo could not be asked twice.
+    var rowUnique = false
 
     /// The column value that carries this variable to the next clause: a node's id when known
     /// (its value is built only where a result needs it), else the value.
@@ -188,6 +191,8 @@ final class SQLGenerator {
         /// Variables whose value is the same on all rows that agree on some other variables
         /// (those of an earlier projection's grouping keys), see `neededKeys`.
         var determinedBy: [String: Set<String>] = [:]
+        /// Node id columns no two rows share (see `VarRef.rowUnique`).
+        var uniqueIDs: Set<String> = []
         /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
         /// after it can read the pattern's tables directly (`json_extract` on the aliases).
         var fused: Fused?
@@ -195,7 +200,7 @@ final class SQLGenerator {
             var out: [String: VarRef] = [:]
             for v in variables {
                 let column = "\(source!).\(SQLGenerator.column(v))"
-                out[v] = idColumns.contains(v) ? VarRef(sql: "cy_node(\(column))", kind: .node, nodeID: column)
+                out[v] = idColumns.contains(v) ? VarRef(sql: "cy_node(\(column))", kind: .node, nodeID: column, rowUnique: uniqueIDs.contains(v))
                     : VarRef(sql: column, kind: kinds[v] ?? .any)
             }
             return out
@@ -324,6 +329,7 @@ final class SQLGenerator {
             ps.conditions.append("cy_true(\(try expr(cond, ps.refs)))")
         }
         var out = pipe
+        out.uniqueIDs = []
         for v in ps.newVariables where !out.variables.contains(v) {
             out.variables.append(v)
             out.kinds[v] = ps.refs[v]!.kind
@@ -796,6 +802,7 @@ final class SQLGenerator {
         let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
         var out = pipe
         out.fused = nil
+        out.uniqueIDs = []
         out.variables.append(alias)
         out.kinds[alias] = .any
         out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
@@ -902,6 +909,8 @@ final class SQLGenerator {
         out.variables = items.map(\.name)
         for item in items { out.kinds[item.name] = item.kind }
         out.idColumns = Set(items.filter { $0.nodeID != nil }.map(\.name))
+        // One row per group: a node that is the only grouping key is on one row.
+        if aggregating, groupedBy.count == 1, out.idColumns.contains(groupedBy[0]) { out.uniqueIDs = [groupedBy[0]] }
         // What determines what in the output: an aggregate, the grouping keys; a variable carried
         // through, what determined it, when that is carried too.
         var outputName: [String: String] = [:]
@@ -1017,7 +1026,9 @@ final class SQLGenerator {
                 if let column = ref.propertyColumns[key] { return column }
                 if memoNodeReads, let alias = ref.nodeAlias { return Self.memoRead(id: "\(alias).id", key) }
                 if let alias = ref.nodeAlias ?? ref.relAlias { return Self.propertyRead("\(alias).props", key) }
-                if let id = ref.nodeID { return Self.memoRead(id: id, key) }
+                if let id = ref.nodeID {
+                    return ref.rowUnique ? "(SELECT \(Self.propertyRead("props", key)) FROM node WHERE id = \(id))" : Self.memoRead(id: id, key)
+                }
                 return entityProperty(ref.sql, key, kind: ref.kind)
             }
             return entityProperty(try expr(base, refs), key, kind: .any)

@@ -30,7 +30,7 @@ s34 AS (
     AND e22.src = s18."v_p" AND e22.dst = v29.start
   GROUP BY s18."v_p"
 )
-SELECT CASE WHEN cy_mh(s34."v_p", '$.year') THEN cy_mv() ELSE cy_mp(s34."v_p", '$.year', (SELECT cy_pj(props -> '$.year') FROM node WHERE id = s34."v_p")) END AS c0, s34."v_methods" AS c1, s34."v_model_classes" AS c2
+SELECT (SELECT cy_pj(props -> '$.year') FROM node WHERE id = s34."v_p") AS c0, s34."v_methods" AS c1, s34."v_model_classes" AS c2
   FROM s34;
 -- :p3 = 'Paper'
 -- :p7 = 'USES_METHOD'
