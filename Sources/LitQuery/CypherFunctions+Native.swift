@@ -61,8 +61,9 @@ enum NativeFunctions {
         }
     }
 
-    /// Column `i` of the row `statement` stands on, as a CypherValue (blobs decoded in place).
-    static func column(_ statement: OpaquePointer, _ i: Int32) -> CypherValue {
+    /// Column `i` of the row `statement` stands on, as a CypherValue (blobs decoded in place);
+    /// `entities` becomes true when it holds a node or relationship.
+    static func column(_ statement: OpaquePointer, _ i: Int32, entities: inout Bool) -> CypherValue {
         switch sqlite3_column_type(statement, i) {
         case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, i))
         case SQLITE_FLOAT: return .float(sqlite3_column_double(statement, i))
@@ -72,7 +73,10 @@ enum NativeFunctions {
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(statement, i))
             guard count > 0, let p = sqlite3_column_blob(statement, i) else { return .null }
-            return ByteReader.decode(UnsafeRawBufferPointer(start: p, count: count))
+            var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: p, count: count))
+            let value = reader.value() ?? .null
+            if reader.sawEntity { entities = true }
+            return value
         default: return .null
         }
     }

@@ -134,6 +134,8 @@ extension CypherValue {
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     var at = 0
+    /// Whether a node or relationship was read (its labels and properties are yet to be filled in).
+    var sawEntity = false
 
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -189,8 +191,12 @@ struct ByteReader {
                 entries[k] = v
             }
             return .map(entries)
-        case .node: return u64().map { .node(CypherEntity(id: Int64(bitPattern: $0))) }
-        case .relationship: return u64().map { .relationship(CypherEntity(id: Int64(bitPattern: $0))) }
+        case .node:
+            sawEntity = true
+            return u64().map { .node(CypherEntity(id: Int64(bitPattern: $0))) }
+        case .relationship:
+            sawEntity = true
+            return u64().map { .relationship(CypherEntity(id: Int64(bitPattern: $0))) }
         }
     }
 }

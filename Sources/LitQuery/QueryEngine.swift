@@ -72,6 +72,8 @@ public enum QueryEngine {
 
     private static func executeStages(_ compiled: CompiledQuery, _ db: Database) throws -> QueryResult {
         var rows: [[CypherValue]] = []
+        // Whether a row holds a node or relationship to fill in (see `hydrate`).
+        var entities = false
         var tempTables: [String] = []
         defer {
             for t in tempTables { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)") }
@@ -88,7 +90,7 @@ public enum QueryEngine {
                 while try cursor.next() != nil {
                     var values: [CypherValue] = []
                     values.reserveCapacity(Int(columns))
-                    for i in 0..<columns { values.append(NativeFunctions.column(statement.sqliteStatement, i)) }
+                    for i in 0..<columns { values.append(NativeFunctions.column(statement.sqliteStatement, i, entities: &entities)) }
                     rows.append(values)
                 }
             case .create(let create):
@@ -96,7 +98,7 @@ public enum QueryEngine {
                 try runCreate(create, compiled.arguments, db)
             }
         }
-        try hydrate(&rows, db)
+        if entities { try hydrate(&rows, db) }
         return QueryResult(columns: compiled.columns, rows: rows)
     }
 
