@@ -11,13 +11,13 @@ extension BibTeXEntry {
         let archive = (self["archiveprefix"] ?? self["eprinttype"])?.lowercased()
         if let eprint = self["eprint"] {
             if archive == "arxiv" || archive == nil || eprint.lowercased().hasPrefix("arxiv:") {
-                if let id = Self.plainArxivID(eprint) ?? ArxivID(eprint) { return id }
+                if let id = Self.plainArxivID(eprint) ?? Self.generalArxivID(eprint) { return id }
             }
         }
         for name in ["doi", "url", "journal", "note", "howpublished", "booktitle", "pdf", "eprint"] {
             guard let value = self[name] else { continue }
             if name == "doi" {
-                if let doi = DOI.normalise(value), let id = DOI.arxiv(doi) { return id }
+                if let doi = Self.normaliseDOI(value), let id = Self.arxivInDOI(doi) { return id }
                 continue
             }
             if let id = Self.arxivMention(in: value) { return id }
@@ -53,7 +53,7 @@ extension BibTeXEntry {
             var token = String(decoding: u[j..<k], as: UTF8.self)
             if token.lowercased().hasSuffix(".pdf") { token.removeLast(4) }
             while token.hasSuffix(".") || token.hasSuffix("/") { token.removeLast() }
-            if !token.isEmpty, let id = Self.plainArxivID(token) ?? ArxivID(token) { return id }
+            if !token.isEmpty, let id = Self.plainArxivID(token) ?? Self.generalArxivID(token) { return id }
         }
         return nil
     }
@@ -84,6 +84,17 @@ extension BibTeXEntry {
         }
     }
 
+    /// `ArxivID(text)`, skipped for text with fewer than seven ASCII digits, which holds no
+    /// identifier (a new-style one has eight or nine, an old-style one seven).
+    static func generalArxivID(_ text: String) -> ArxivID? {
+        var digits = 0
+        for c in text.utf8 where c >= 0x30 && c <= 0x39 {
+            digits += 1
+            if digits == 7 { return ArxivID(text) }
+        }
+        return nil
+    }
+
     static func mayMentionArxiv(_ text: String) -> Bool {
         let u = Array(text.utf8)
         guard u.count >= 5 else { return false }
@@ -97,9 +108,47 @@ extension BibTeXEntry {
 
     /// The normalised DOI, from `doi` or a doi.org URL; an arXiv DOI counts as one.
     public var normalisedDOI: String? {
-        if let doi = self["doi"], let n = DOI.normalise(doi) { return n }
+        if let doi = self["doi"], let n = Self.normaliseDOI(doi) { return n }
         if let url = self["url"], url.lowercased().contains("doi.org/"), let n = DOI.normalise(url) { return n }
         return nil
+    }
+
+    /// `DOI.normalise(text)`, done on the bytes when the text is ASCII (most DOIs).
+    static func normaliseDOI(_ text: String) -> String? {
+        var text = text
+        let ascii: String?? = text.withUTF8 { b -> String?? in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return .none }
+            // White space and newlines, and white space alone, as CharacterSet has them in ASCII.
+            func spaceOrNewline(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+            func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+            var start = 0, end = b.count
+            while start < end && spaceOrNewline(b[start]) { start += 1 }
+            while end > start && spaceOrNewline(b[end - 1]) { end -= 1 }
+            for prefix in Self.doiPrefixes where end - start >= prefix.count {
+                var same = true
+                for k in 0..<prefix.count where KeySet.fold(b[start + k]) != prefix[k] { same = false; break }
+                guard same else { continue }
+                start += prefix.count
+                while start < end && space(b[start]) { start += 1 }
+                while end > start && space(b[end - 1]) { end -= 1 }
+                break
+            }
+            while end > start && (b[end - 1] == 0x2E || b[end - 1] == 0x2C || b[end - 1] == 0x3B) { end -= 1 }
+            guard end - start >= 3, b[start] == 0x31, b[start + 1] == 0x30, b[start + 2] == 0x2E,
+                  b[start..<end].contains(0x2F) else { return .some(nil) }
+            return .some(String(decoding: b[start..<end].map(KeySet.fold), as: UTF8.self))
+        }
+        return ascii ?? DOI.normalise(text)
+    }
+
+    /// The resolver prefixes `DOI.normalise` removes, lower case, in its order.
+    static let doiPrefixes: [[UInt8]] = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
+                                         "http://dx.doi.org/", "doi:", "doi "].map { Array($0.utf8) }
+
+    /// `DOI.arxiv(doi)`, read on the bytes for the usual `10.48550/arxiv.YYMM.NNNNN`.
+    static func arxivInDOI(_ doi: String) -> ArxivID? {
+        if doi.hasPrefix("10.48550/arxiv."), let id = plainArxivID(String(doi.dropFirst(15))) { return id }
+        return DOI.arxiv(doi)
     }
 
     /// The year as a number: `year`, else the start of `date`.
@@ -158,12 +207,28 @@ extension BibTeXEntry {
 
     /// DBLP tells homonyms apart with a number after the name (`Qian Li 0004`): not part of the name.
     static func withoutHomonymNumbers(_ authors: String) -> String {
-        // Most lists are ASCII without a digit: nothing to remove.
-        if !authors.utf8.contains(where: { $0 >= 0x80 || ($0 >= 0x30 && $0 <= 0x39) }) { return authors }
+        // Most lists have no ASCII digit, and no other character that is a number: nothing to remove.
+        if !authors.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            if authors.utf8.allSatisfy({ $0 < 0x80 }) { return authors }
+            guard authors.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.properties.numericType != nil })
+            else { return authors }
+        }
         guard authors.contains(where: \.isNumber) else { return authors }
-        return authors.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
-                                            options: .regularExpression)
+        let ns = authors as NSString
+        return homonymNumber.stringByReplacingMatches(in: authors, options: [], range: NSRange(location: 0, length: ns.length),
+                                                      withTemplate: "")
     }
+
+    /// A homonym number: four digits after a name, before `and` or the end.
+    nonisolated(unsafe) static let homonymNumber: NSRegularExpression = {
+        do { return try NSRegularExpression(pattern: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#) } catch {
+            preconditionFailure("the homonym number pattern does not compile: \(error)")
+        }
+    }()
+
+    /// The fields `workRecord` reads into the record's own members (the others go to `extra`).
+    static let recordFields: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass",
+                                            "keywords", "url", "doi"]
 
     /// The record entity resolution works with.
     public func workRecord() -> WorkRecord {
@@ -172,7 +237,7 @@ extension BibTeXEntry {
         r.entryType = type
         r.arxiv = arxivID
         r.doi = normalisedDOI
-        if let doi = r.doi, DOI.arxiv(doi) != nil, r.arxiv != nil {
+        if r.arxiv != nil, let doi = r.doi, Self.arxivInDOI(doi) != nil {
             // An arXiv DOI is the arXiv identity, not a published version's DOI.
             r.doi = nil
         }
@@ -198,8 +263,7 @@ extension BibTeXEntry {
             break
         }
         if let url = self["url"] { r.links["url"] = url }
-        let known: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass", "keywords", "url", "doi"]
-        for field in fields where !known.contains(field.name) {
+        for field in fields where !Self.recordFields.contains(field.name) {
             r.extra[field.name] = field.value
         }
         return r

@@ -21,7 +21,9 @@ final class TitleMatcher {
 
     private var byTitle: [String: [Candidate]] = [:]
 
-    init(rows: [PaperMatchRow]) {
+    /// The matcher of the papers `rows`, with room for `entries` more.
+    init(rows: [PaperMatchRow], entries: Int = 0) {
+        byTitle.reserveCapacity(rows.count + entries)
         for row in rows {
             guard let title = row.title else { continue }
             add(node: row.node, title: title, year: row.year, family: row.firstFamily ?? "", arxiv: row.arxiv, doi: row.doi)
@@ -93,7 +95,8 @@ enum BibTeXWork: Sendable {
 
 /// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
 /// decoding, name splitting, JSON encoding), handing them over in batches through a bounded pipe, so
-/// that this work overlaps with the writes to SQLite. Then hashes the file.
+/// that this work overlaps with the writes to SQLite. Then hashes the file while the last batches
+/// are stored.
 final class BibTeXPreparation: @unchecked Sendable {
     let pipe = BatchPipe<BibTeXWork>(capacity: 8)
     private var job: BackgroundJob?
@@ -122,8 +125,9 @@ final class BibTeXPreparation: @unchecked Sendable {
                 // Cancelled: the session failed and stored nothing.
             }
             diagnostics = reader.diagnostics
-            sha256 = SHA256.hex(of: bytes)
+            // The writer stores the last batches (and builds the deferred indexes) meanwhile.
             pipe.close()
+            sha256 = SHA256.hex(of: bytes)
         }
     }
 
@@ -165,18 +169,26 @@ final class BibTeXResolver {
     /// Paper node → its `arxiv` property; a node missing here is read from the graph.
     private var arxivOf: [Int64: String]
     private var known: Set<Int64>
+    /// The edges of the papers stored in this session, as far as known.
+    private var edgeFacts: [Int64: PaperEdgeFacts] = [:]
     let matcher: TitleMatcher
 
-    init(writer: GraphWriter) throws {
+    /// The maps of the graph `writer` writes to, with room for `entries` more papers.
+    init(writer: GraphWriter, entries: Int) throws {
         let idents = try writer.resolutionIdents()
         arxiv = idents["arxiv"] ?? [:]
         doi = idents["doi"] ?? [:]
         bibkey = idents["bibkey"] ?? [:]
         fingerprint = idents["fingerprint"] ?? [:]
         let rows = try writer.paperMatchRows()
-        matcher = TitleMatcher(rows: rows)
+        matcher = TitleMatcher(rows: rows, entries: entries)
         arxivOf = try writer.paperArxivIDs()
         known = Set(rows.map(\.node))
+        // Most entries bring a key and a fingerprint of their own: the maps grow once.
+        bibkey.reserveCapacity(bibkey.count + entries)
+        fingerprint.reserveCapacity(fingerprint.count + entries)
+        known.reserveCapacity(known.count + entries)
+        edgeFacts.reserveCapacity(entries)
     }
 
     /// What `GraphWriter.resolve` answers: by arXiv id, then DOI, BibTeX key and fingerprint, a
@@ -211,19 +223,26 @@ final class BibTeXResolver {
         }
     }
 
-    /// Records what storing `paper` into `node` wrote: its identifiers (where still free) and the
-    /// node's `arxiv` property now.
-    func stored(_ paper: PreparedRecord, node: Int64, arxivProperty: String?) {
-        for ident in paper.idents {
+    /// What the session knows of `node`'s edges (nothing for a paper it has not stored).
+    func facts(_ node: Int64) -> PaperEdgeFacts {
+        edgeFacts[node] ?? PaperEdgeFacts()
+    }
+
+    /// Records what storing a paper into `node` wrote: its identifiers `idents` (from `newIdents`,
+    /// now naming `node`), the node's `arxiv` property now, and its edges as far as known.
+    func stored(_ idents: [(kind: String, value: String)], node: Int64, arxivProperty: String?,
+                facts: PaperEdgeFacts) {
+        for ident in idents {
             switch ident.kind {
-            case "arxiv": if arxiv[ident.value] == nil { arxiv[ident.value] = node }
-            case "doi": if doi[ident.value] == nil { doi[ident.value] = node }
-            case "bibkey": if bibkey[ident.value] == nil { bibkey[ident.value] = node }
-            default: if fingerprint[ident.value] == nil { fingerprint[ident.value] = node }
+            case "arxiv": arxiv[ident.value] = node
+            case "doi": doi[ident.value] = node
+            case "bibkey": bibkey[ident.value] = node
+            default: fingerprint[ident.value] = node
             }
         }
         known.insert(node)
         arxivOf[node] = arxivProperty
+        edgeFacts[node] = facts
     }
 }
 
@@ -243,7 +262,7 @@ extension Ingestor {
         let preparation = BibTeXPreparation(tree: tree, bytes: bytes, source: source)
         do {
             try store.writeSession(source: source, cache: cache) { writer in
-                let resolver = try BibTeXResolver(writer: writer)
+                let resolver = try BibTeXResolver(writer: writer, entries: entries)
                 // A file larger than the graph is loaded with the secondary indexes built afterwards.
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
                 if large { try writer.deferIndexes() }
@@ -304,17 +323,17 @@ extension Ingestor {
         let record = paper.record
         let node = try resolver.resolve(paper, writer: writer)
             ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
+        let idents = resolver.newIdents(paper)
         let result: UpsertResult
-        if node == nil && record.categories.isEmpty {
-            result = try writer.create(paper, idents: resolver.newIdents(paper))
-            resolver.stored(paper, node: result.node, arxivProperty: record.arxiv?.base)
+        if let node {
+            let merge = try writer.merge(paper, into: node, idents: idents, facts: resolver.facts(node),
+                                         removingStub: true)
+            result = merge.result
+            resolver.stored(idents, node: node, arxivProperty: merge.props["arxiv"]?.stringValue, facts: merge.facts)
         } else {
-            result = try writer.upsert(paper, into: node)
-            var props = try writer.props(of: result.node)
-            if node != nil, props.removeValue(forKey: "stub") != nil {
-                try writer.setProps(result.node, props)
-            }
-            resolver.stored(paper, node: result.node, arxivProperty: props["arxiv"]?.stringValue)
+            result = try writer.create(paper, idents: idents)
+            resolver.stored(idents, node: result.node, arxivProperty: record.arxiv?.base,
+                            facts: PaperEdgeFacts(created: record))
         }
         if let titleKey {
             resolver.matcher.add(node: result.node, titleKey: titleKey, year: record.year, familyKey: familyKey,

@@ -87,14 +87,17 @@ public struct IngestProgress: Sendable {
 ///     let report = ingestor.ingest(paths: ["feeds/"])
 public final class Ingestor {
     public let store: GraphStore
-    /// Called now and then with the run's progress: from the thread reading a file while it is read,
-    /// else from the calling thread; never from two threads at once.
+    /// Called now and then with the run's progress, always on the thread that called `ingest`.
     public var onProgress: ((IngestProgress) -> Void)?
     public private(set) var diagnostics: [Diagnostic] = []
     public internal(set) var summary = IngestSummary()
     let cache = InternCache()
     /// With a .bib input: the paper (key, arXiv id or DOI) that cites every entry of it.
     public var citedBy: String?
+    /// The run's Atom files in the order they are stored, and the thread reading them (started at
+    /// the first of them).
+    private var atomPaths: [String] = []
+    private var atomReader: AtomReadAhead?
 
     public init(store: GraphStore) {
         self.store = store
@@ -116,6 +119,11 @@ public final class Ingestor {
         let formats = inputs.map(Self.format(of:))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
         var bulk = bulkLoad(inputs, formats)
+        atomPaths = zip(inputs, formats).filter { $0.1 == .atom }.map(\.0.path)
+        defer {
+            atomReader?.finish()
+            atomReader = nil
+        }
         var done: Int64 = 0
         for (input, format) in zip(inputs, formats) {
             // A bulk load covers the Atom files; the other formats' writers read the indexes it defers.
@@ -263,41 +271,21 @@ public final class Ingestor {
     static let atomBatchSize = 256
     static let atomBatchesQueued = 4
 
-    /// Reads an Atom file on a thread of its own (libxml2, hashing, and preparing each record's
-    /// JSON) while this thread stores the records already read, in one transaction. A bounded queue
-    /// between the two keeps memory flat. The transaction commits only after the whole file was
-    /// read without error.
+    /// Stores an Atom file, in one transaction, from the records the run's reading thread
+    /// (`AtomReadAhead`) prepared for it. The transaction commits only after the whole file was read
+    /// without error; meanwhile the reading thread already reads the next file.
     private func ingestAtom(_ input: Input, before done: Int64, total: Int64) {
         var counts = (new: 0, updated: 0, unchanged: 0)
-        let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
-        let pipe = BatchPipe<PreparedRecord>(capacity: Self.atomBatchesQueued)
-        let reading = AtomReading()
-        let progress = ProgressRelay(onProgress)
-        let path = input.path
-        let reader = BackgroundJob {
-            defer { pipe.close() }
-            do {
-                var batch: [PreparedRecord] = []
-                batch.reserveCapacity(Self.atomBatchSize)
-                reading.result = try AtomReader.read(path: path, hashing: true, progress: { bytes in
-                    progress.report(IngestProgress(bytesDone: done + bytes, bytesTotal: total, file: path, papers: 0))
-                }) { record in
-                    batch.append(PreparedRecord(record, source: source))
-                    if batch.count == Self.atomBatchSize {
-                        try pipe.put(batch)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !batch.isEmpty { try pipe.put(batch) }
-            } catch {
-                reading.error = error
-            }
+        if atomReader == nil { atomReader = AtomReadAhead(paths: atomPaths) }
+        guard let file = atomReader?.next(), file.path == input.path else {
+            preconditionFailure("the Atom files are read in the order they are stored")
         }
+        let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
         var result = AtomReadResult()
         do {
             try store.writeSession(source: source, cache: cache) { writer in
                 do {
-                    while let batch = pipe.take() {
+                    while let batch = file.pipe.take() {
                         for prepared in batch {
                             let outcome = try writer.upsert(prepared, into: writer.resolve(prepared))
                             switch outcome.outcome {
@@ -306,14 +294,17 @@ public final class Ingestor {
                             case .unchanged: counts.unchanged += 1
                             }
                         }
+                        onProgress?(IngestProgress(bytesDone: done + file.bytesRead, bytesTotal: total, file: input.path,
+                                                   papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged
+                                                       + counts.new + counts.updated + counts.unchanged))
                     }
                 } catch {
-                    pipe.cancel()
+                    file.pipe.cancel()
                     throw error
                 }
-                reader.wait()
-                if let error = reading.error { throw error }
-                result = reading.result
+                // The pipe closes once the file is read: its result is final.
+                if let error = file.error { throw error }
+                result = file.result
                 if result.diagnostics.hasErrors { throw Rollback() }
                 writer.sha256 = result.sha256
             }
@@ -325,9 +316,8 @@ public final class Ingestor {
             result.diagnostics.append(.error("store.write", "cannot store '\(input.path)': \(error)",
                                              at: SourceSpan(file: input.path, line: 1, column: 1)))
         }
-        // The reader has finished (or stops at its next batch) before the file is counted.
-        pipe.cancel()
-        reader.wait()
+        // A file the store gave up on is read no further.
+        file.pipe.cancel()
         for d in result.diagnostics { report(d) }
         summary.files += 1
         summary.bytes += result.bytes
@@ -341,16 +331,69 @@ public final class Ingestor {
     }
 }
 
-/// What the reading thread of an Atom file hands back once it has finished (read after `wait`).
-private final class AtomReading: @unchecked Sendable {
-    var result = AtomReadResult()
-    var error: Error?
-}
+/// The reading side of a run's Atom files: one thread reads them in the order they are stored
+/// (libxml2, hashing, and preparing each record's JSON), each file into a bounded pipe of its own,
+/// so the next file is read while the writing thread still stores and commits the one before. At
+/// most the file being stored and the one after it are in flight, each holding a few batches:
+/// memory stays flat whatever the files' sizes.
+final class AtomReadAhead: @unchecked Sendable {
+    /// One file as read: its records through `pipe`; `result` and `error` are final once the pipe
+    /// has closed.
+    final class File: @unchecked Sendable {
+        let path: String
+        let pipe = BatchPipe<PreparedRecord>(capacity: Ingestor.atomBatchesQueued)
+        var result = AtomReadResult()
+        var error: Error?
+        private let lock = NSLock()
+        private var bytes: Int64 = 0
 
-/// The run's progress callback, called from the reading thread while the writing thread waits
-/// for the file (the two never call it at the same time).
-private final class ProgressRelay: @unchecked Sendable {
-    let callback: ((IngestProgress) -> Void)?
-    init(_ callback: ((IngestProgress) -> Void)?) { self.callback = callback }
-    func report(_ progress: IngestProgress) { callback?(progress) }
+        init(path: String) { self.path = path }
+
+        /// Bytes of the file read so far (for progress, from the writing thread).
+        var bytesRead: Int64 { lock.withLock { bytes } }
+
+        func read() {
+            defer { pipe.close() }
+            let source = SourceFile(path: Ingestor.storedPath(path), format: "atom")
+            do {
+                var batch: [PreparedRecord] = []
+                batch.reserveCapacity(Ingestor.atomBatchSize)
+                result = try AtomReader.read(path: path, hashing: true, progress: { [self] read in
+                    lock.withLock { bytes = read }
+                }) { record in
+                    batch.append(PreparedRecord(record, source: source))
+                    if batch.count == Ingestor.atomBatchSize {
+                        try pipe.put(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try pipe.put(batch) }
+            } catch {
+                self.error = error
+            }
+        }
+    }
+
+    private let files = BatchPipe<File>(capacity: 1)
+    private var job: BackgroundJob?
+
+    init(paths: [String]) {
+        job = BackgroundJob { [files] in
+            defer { files.close() }
+            for path in paths {
+                let file = File(path: path)
+                do { try files.put([file]) } catch { return }
+                file.read()
+            }
+        }
+    }
+
+    /// The next file in order, as soon as its reading has started.
+    func next() -> File? { files.take()?.first }
+
+    /// Stops reading (files not taken yet are not read) and waits for the thread.
+    func finish() {
+        files.cancel()
+        job?.wait()
+    }
 }

@@ -58,19 +58,26 @@ extension GraphWriter {
         return out
     }
 
-    /// Drops the indexes the ingest never reads (`Schema.deferrableIndexes`) for the rest of this
-    /// session, so that a file larger than the graph is loaded without keeping them up row by row;
-    /// `restoreIndexes` builds them again with one sort each before the session ends. Queries give
-    /// the same answers meanwhile, only slower; a session that fails rolls the drop back with
-    /// everything else.
+    /// Drops the indexes the ingest never reads (`Schema.deferrableIndexes`, and those of nodes by
+    /// identifier and by label: identifiers are looked up by kind and value, labels by label and
+    /// node) for the rest of this session, so that a file larger than the graph is loaded without
+    /// keeping them up row by row; `restoreIndexes` builds them again with one sort each before
+    /// the session ends. Queries give the same answers meanwhile, only slower; a session that
+    /// fails rolls the drop back with everything else.
     public func deferIndexes() throws {
-        for index in Schema.deferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        for index in Self.sessionDeferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
     /// Builds the indexes `deferIndexes` dropped.
     public func restoreIndexes() throws {
-        try Schema.restoreIndexes(db)
+        for index in Self.sessionDeferrableIndexes { try db.execute(sql: index.sql) }
     }
+
+    /// The indexes `deferIndexes` drops, with their definitions (the migration's).
+    static let sessionDeferrableIndexes: [(name: String, sql: String)] = Schema.deferrableIndexes + [
+        ("ident_by_node", "CREATE INDEX IF NOT EXISTS ident_by_node ON ident(node)"),
+        ("node_label_by_node", "CREATE INDEX IF NOT EXISTS node_label_by_node ON node_label(node, label)"),
+    ]
 
     /// Number of nodes in the graph.
     public func nodeCount() throws -> Int {

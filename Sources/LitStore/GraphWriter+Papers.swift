@@ -13,7 +13,10 @@ public enum Fingerprint {
     public static func make(title: String, year: Int, family: String) -> String? {
         let t = normalise(title)
         let lastWord = family.split(whereSeparator: { $0 == " " || $0 == "-" }).last.map(String.init) ?? family
-        let f = normalise(lastWord).replacingOccurrences(of: " ", with: "")
+        let word = normalise(lastWord)
+        let f = word.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: word.utf8.filter { $0 != 0x20 }, as: UTF8.self)
+            : word.replacingOccurrences(of: " ", with: "")
         guard !t.isEmpty, !f.isEmpty else { return nil }
         return "\(t)|\(year)|\(f)"
     }
@@ -139,6 +142,31 @@ public struct PreparedRecord: Sendable {
     }
 }
 
+/// What a caller knows of a paper's edges without asking the graph (nil: not known, the graph
+/// is asked): whether it has authors (AUTHORED_BY edges) and a venue (a PUBLISHED_IN edge).
+public struct PaperEdgeFacts: Sendable, Equatable {
+    public var hasAuthors: Bool?
+    public var hasVenue: Bool?
+
+    public init(hasAuthors: Bool? = nil, hasVenue: Bool? = nil) {
+        self.hasAuthors = hasAuthors
+        self.hasVenue = hasVenue
+    }
+
+    /// A paper just made from `record`: authors and venue as the record gives them.
+    public init(created record: WorkRecord) {
+        self.init(hasAuthors: !record.authors.isEmpty, hasVenue: !(record.venue ?? "").isEmpty)
+    }
+}
+
+/// What `GraphWriter.merge` did: the outcome, the paper's properties as stored, and its edge facts
+/// after the merge.
+public struct PaperMerge {
+    public var result: UpsertResult
+    public var props: [String: JSONValue]
+    public var facts: PaperEdgeFacts
+}
+
 extension GraphWriter {
     /// The Paper node this record describes, if the graph has it: by arXiv id, then DOI, then BibTeX
     /// key, then fingerprint. A DOI or fingerprint match whose node has a different arXiv id is no match.
@@ -152,36 +180,16 @@ extension GraphWriter {
     }
 
     private func resolve(_ record: WorkRecord, fingerprint: String?) throws -> Int64? {
-        // One indexed lookup for all four identifiers (an absent one binds NULL and matches nothing).
-        let lookup = try raw("""
-            SELECT kind, node FROM ident WHERE (kind = 'arxiv' AND value = ?) OR (kind = 'doi' AND value = ?)
-            OR (kind = 'bibkey' AND value = ?) OR (kind = 'fingerprint' AND value = ?)
-            """)
-        lookup.bind(record.arxiv?.base)
-        lookup.bind(record.doi)
-        lookup.bind(record.bibKey)
-        lookup.bind(fingerprint)
-        var found: (arxiv: Int64?, doi: Int64?, bibkey: Int64?, fingerprint: Int64?) = (nil, nil, nil, nil)
-        do {
-            defer { lookup.reset() }
-            while try lookup.step() {
-                let node = lookup.int64(1)
-                switch lookup.text(0) {
-                case "arxiv": found.arxiv = node
-                case "doi": found.doi = node
-                case "bibkey": found.bibkey = node
-                default: found.fingerprint = node
-                }
-            }
-        }
-        if let node = found.arxiv { return node }
+        // One primary-key probe per identifier the record has (an OR of all four in one statement
+        // costs SQLite several times as much).
+        if let arxiv = record.arxiv, let node = try node(ident: "arxiv", arxiv.base) { return node }
         func compatible(_ node: Int64) throws -> Bool {
             guard let arxiv = record.arxiv else { return true }
             guard let other = try props(of: node)["arxiv"]?.stringValue else { return true }
             return other == arxiv.base
         }
-        for node in [found.doi, found.bibkey, found.fingerprint] {
-            if let node, try compatible(node) { return node }
+        for (kind, value) in [("doi", record.doi), ("bibkey", record.bibKey), ("fingerprint", fingerprint)] {
+            if let value, let node = try node(ident: kind, value), try compatible(node) { return node }
         }
         return nil
     }
@@ -196,10 +204,18 @@ extension GraphWriter {
     /// `upsert` for a prepared record (prepared for this writer's source).
     @discardableResult
     public func upsert(_ prepared: PreparedRecord, into node: Int64?, policy: MergePolicy = .automatic) throws -> UpsertResult {
-        let record = prepared.record
         guard let node else { return try create(prepared, idents: prepared.idents) }
+        return try merge(prepared, into: node, policy: policy, idents: prepared.idents).result
+    }
 
-        let stated = Dictionary(prepared.stated, uniquingKeysWith: { _, new in new })
+    /// Merges `prepared` into the existing paper `node`: the work of `upsert` for a node, recording
+    /// `idents` (those of `prepared.idents` the caller knows to name no node yet, or all of them),
+    /// asking the graph only what `facts` leaves open, and with `removingStub` storing the paper
+    /// as no longer a stub. Returns the paper's properties as stored.
+    public func merge(_ prepared: PreparedRecord, into node: Int64, policy: MergePolicy = .automatic,
+                      idents: [(kind: String, value: String)], facts: PaperEdgeFacts = PaperEdgeFacts(),
+                      removingStub: Bool = false) throws -> PaperMerge {
+        let record = prepared.record
         let old = try props(of: node)
         var props = old
         let storedVersion = old["version"]?.intValue
@@ -210,7 +226,7 @@ extension GraphWriter {
         case .automatic:
             if let v = record.arxiv?.version { replace = storedVersion.map { v > $0 } ?? true } else { replace = false }
         }
-        for (key, value) in stated where replace || props[key] == nil {
+        for (key, value) in prepared.stated where replace || props[key] == nil {
             props[key] = value
         }
         if let v = record.arxiv?.version {
@@ -226,19 +242,21 @@ extension GraphWriter {
             props["bibkeys"] = .array(keys.map(JSONValue.string))
             if props["key"] == nil { props["key"] = .string(key) }
         }
-        var changed = false
+        var changed = props != old
+        if removingStub { props.removeValue(forKey: "stub") }
         if props != old {
             try setProps(node, props)
-            changed = true
             if props["title"] != old["title"] || props["abstract"] != old["abstract"] {
                 try indexText(node: node, title: props["title"]?.stringValue, abstract: props["abstract"]?.stringValue,
                               replacing: (old["title"]?.stringValue, old["abstract"]?.stringValue))
             }
         }
-        try addIdents(prepared.idents, node: node)
-        if try mergeRelations(prepared, paper: node, replace: replace) { changed = true }
+        try addIdents(idents, node: node)
+        let relations = try mergeRelations(prepared, paper: node, replace: replace, facts: facts)
+        if relations.changed { changed = true }
         try addProvenance(node: node, line: record.line, json: prepared.provenanceJSON)
-        return UpsertResult(node: node, outcome: changed ? .updated : .unchanged)
+        return PaperMerge(result: UpsertResult(node: node, outcome: changed ? .updated : .unchanged), props: props,
+                          facts: relations.facts)
     }
 
     private func nonEmpty(_ text: String?) -> String? {
@@ -247,27 +265,28 @@ extension GraphWriter {
     }
 
     /// The Paper properties a record states (without version lists and keys, which merge specially),
-    /// as key–value pairs with distinct keys in no particular order.
+    /// as key–value pairs with distinct keys, in key order (the order JSON objects are written in,
+    /// so that writing them sorts little).
     static func statedPairs(_ r: WorkRecord) -> [(String, JSONValue)] {
         var p: [(String, JSONValue)] = []
         p.reserveCapacity(16)
         func put(_ key: String, _ value: String?) {
             if let value, !value.isEmpty { p.append((key, .string(value))) }
         }
-        put("arxiv", r.arxiv?.base)
-        put("doi", r.doi)
-        put("title", r.title)
         put("abstract", r.abstract)
-        if let y = r.year { p.append(("year", .int(y))) }
-        if let m = r.month { p.append(("month", .int(m))) }
-        put("published", r.published)
-        put("updated", r.updated)
-        put("primary_category", r.primaryCategory)
-        put("journal_ref", r.journalRef)
+        put("arxiv", r.arxiv?.base)
         put("comment", r.comment)
-        put("venue", r.venue)
+        put("doi", r.doi)
         put("entry_type", r.entryType)
+        put("journal_ref", r.journalRef)
         if !r.keywords.isEmpty { p.append(("keywords", .array(r.keywords.map(JSONValue.string)))) }
+        if let m = r.month { p.append(("month", .int(m))) }
+        put("primary_category", r.primaryCategory)
+        put("published", r.published)
+        put("title", r.title)
+        put("updated", r.updated)
+        put("venue", r.venue)
+        if let y = r.year { p.append(("year", .int(y))) }
         return p
     }
 
@@ -324,13 +343,28 @@ extension GraphWriter {
 
     /// Records identifiers of `node`; a value another node already has keeps that node.
     private func addIdents(_ idents: [(kind: String, value: String)], node: Int64) throws {
-        let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
-        for ident in idents {
-            insert.bind(ident.kind)
-            insert.bind(ident.value)
-            insert.bind(node)
+        // One statement for a paper's identifiers (rows are taken in order, as one by one).
+        var start = 0
+        while start < idents.count {
+            let count = min(Self.identsPerInsert, idents.count - start)
+            let insert = try raw(Self.identInsertSQL[count])
+            for ident in idents[start..<(start + count)] {
+                insert.bind(ident.kind)
+                insert.bind(ident.value)
+                insert.bind(node)
+            }
             try insert.execute()
+            start += count
         }
+    }
+
+    /// Identifiers per multi-row INSERT in `addIdents`: a paper has at most four.
+    static let identsPerInsert = 4
+
+    /// The INSERT of n identifiers, by n (index 0 unused).
+    private static let identInsertSQL: [String] = (0...identsPerInsert).map { n in
+        "INSERT OR IGNORE INTO ident(kind, value, node) VALUES "
+            + Array(repeating: "(?, ?, ?)", count: max(n, 1)).joined(separator: ", ")
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
@@ -343,21 +377,25 @@ extension GraphWriter {
         try insertEdges(edges)
     }
 
-    /// Brings the edges of an existing paper in line with the record; true when anything changed.
-    /// Replacing swaps the author and category lists for the record's; filling adds them only
-    /// where the paper has none.
-    private func mergeRelations(_ p: PreparedRecord, paper: Int64, replace: Bool) throws -> Bool {
+    /// Brings the edges of an existing paper in line with the record: whether anything changed, and
+    /// what the paper has now as far as known. Replacing swaps the author and category lists for the
+    /// record's; filling adds them only where the paper has none.
+    private func mergeRelations(_ p: PreparedRecord, paper: Int64, replace: Bool,
+                                facts: PaperEdgeFacts) throws -> (changed: Bool, facts: PaperEdgeFacts) {
         let r = p.record
         var changed = false
+        var now = facts
         var edges: [EdgeRow] = []
         if !r.authors.isEmpty {
-            let current = try authorList(paper)
+            // A paper known to have authors keeps them unless the record replaces them.
+            let current = facts.hasAuthors == true && !replace ? nil : try authorList(paper)
             let wanted = r.authors.map(\.display)
-            if current.isEmpty || (replace && current != wanted) {
+            if let current, current.isEmpty || (replace && current != wanted) {
                 try deleteEdges("AUTHORED_BY", from: paper)
                 try addAuthors(p, paper: paper, to: &edges)
                 changed = true
             }
+            now.hasAuthors = true
         }
         if !r.categories.isEmpty {
             let current = try categoryList(paper)
@@ -368,12 +406,16 @@ extension GraphWriter {
                 changed = true
             }
         }
-        if r.venue != nil, try outDegree("PUBLISHED_IN", from: paper) == 0 {
-            try addVenue(p, paper: paper, to: &edges)
-            changed = true
+        if let venue = r.venue {
+            let has = try facts.hasVenue ?? (outDegree("PUBLISHED_IN", from: paper) > 0)
+            if !has {
+                try addVenue(p, paper: paper, to: &edges)
+                changed = true
+            }
+            now.hasVenue = has || !venue.isEmpty
         }
         try insertEdges(edges)
-        return changed
+        return (changed, now)
     }
 
     private func authorList(_ paper: Int64) throws -> [String] {

@@ -203,6 +203,37 @@ struct AtomFixtureIngestTests {
         #expect(try store.count(label: "Author") == 1)
     }
 
+    /// Atom files are read ahead of the one being stored, across other formats between them; each
+    /// still goes in whole, and progress comes from the calling thread only, never going back.
+    @Test func atomFilesReadAheadAcrossOtherFormats() throws {
+        let (store, root) = try Fixtures.store()
+        let dir = root.appendingPathComponent("inputs")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let ids = (1...3).map { String(format: "2401.%05dv1", $0) }
+        for (i, id) in ids.enumerated() {
+            try feed(id: id, title: "Paper \(i)", authors: ["Author \(i)"])
+                .write(toFile: dir.appendingPathComponent("\(i)-feed.xml").path, atomically: true, encoding: .utf8)
+        }
+        try "@article{between,\n  title = {Between the feeds},\n  author = {Doe, Jane},\n  year = {2024}\n}\n"
+            .write(toFile: dir.appendingPathComponent("1-refs.bib").path, atomically: true, encoding: .utf8)
+        let ingestor = Ingestor(store: store)
+        let caller = pthread_self()
+        var seen: [Int64] = []
+        var otherThread = false
+        ingestor.onProgress = { progress in
+            if pthread_equal(pthread_self(), caller) == 0 { otherThread = true }
+            seen.append(progress.bytesDone)
+        }
+        let summary = ingestor.ingest(paths: [dir.path])
+        #expect(ingestor.diagnostics.isEmpty, "\(ingestor.diagnostics)")
+        #expect(summary.papersNew == 4)
+        for id in ids { #expect(try store.findPaper(id) != nil) }
+        #expect(try store.findPaper("between") != nil)
+        #expect(!otherThread)
+        #expect(seen == seen.sorted())
+        #expect(seen.last == summary.bytes)
+    }
+
     @Test func unknownExplicitFileIsAnError() throws {
         let (store, dir) = try Fixtures.store()
         let path = dir.appendingPathComponent("notes.txt").path

@@ -1,7 +1,7 @@
 // The record builder's fast paths against the general code they shortcut: LaTeX decoding on ASCII
-// bytes against the scalar decoder, and the byte readers of arXiv ids and years against the model's
-// parsers, over every field value of the fixtures and over generated strings of LaTeX's special
-// characters.
+// bytes against the scalar decoder, and the byte readers of arXiv ids, DOIs and years against the
+// model's parsers, over every field value of the fixtures and over generated strings of LaTeX's
+// special characters.
 import Foundation
 @testable import LitBibTeX
 import LitModel
@@ -81,6 +81,43 @@ struct FastPathTests {
                 return digits.count == 4 ? Int(String(String.UnicodeScalarView(digits))) : nil
             }()
             #expect(entry.yearNumber == general, "\(year.debugDescription)")
+        }
+    }
+
+    @Test("DOIs read on bytes equal DOI.normalise and DOI.arxiv; the digit test skips only non-ids")
+    func dois() throws {
+        var texts = ["10.1000/ABC", "10.1000/abc.", "10.1000/abc.,;", " 10.1000/abc ", "\t10.1000/abc\n",
+                     "https://doi.org/10.1000/XYZ", "HTTPS://DOI.ORG/10.1000/xyz", "http://dx.doi.org/10.1/x",
+                     "doi:10.1/x", "DOI: 10.1/x", "doi 10.1/x", "doi:  10.1/x .", "10.1/x\n.", "10.1/x\r\n.",
+                     "10.48550/arXiv.2502.17516", "10.48550/ARXIV.2502.17516v2", "10.48550/arxiv.hep-th/9901001",
+                     "10.48550/arxiv.2502.175", "10.48550/arxiv.", "11.1000/abc", "10.1000", "10./", "10.",
+                     "", " ", "doi:", "https://doi.org/", "10.1000/é", "10.1000/abc\u{00A0}", "\u{00A0}10.1000/abc",
+                     "10.1000/a b", "10.1000/abc\u{301}", "doi:\u{2003}10.1/x", "\u{FF11}0.1/x", "10.1000/x\u{0B}"]
+        texts += Self.generatedValues(count: 2_000)
+        if Fixtures.available { texts += try Self.fixtureValues() }
+        for text in texts {
+            #expect(BibTeXEntry.normaliseDOI(text) == DOI.normalise(text), "\(text.debugDescription)")
+            if let doi = DOI.normalise(text) {
+                #expect(BibTeXEntry.arxivInDOI(doi) == DOI.arxiv(doi), "\(doi.debugDescription)")
+            }
+            #expect(BibTeXEntry.generalArxivID(text) == ArxivID(text), "\(text.debugDescription)")
+        }
+        for text in ["arXiv:2502.17516", "https://arxiv.org/abs/hep-th/9901001v2", "preprint", "v2", "1234567"] {
+            #expect(BibTeXEntry.generalArxivID(text) == ArxivID(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test("Homonym numbers go as the pattern says, whatever shortcut is taken")
+    func homonymNumbers() throws {
+        var texts = ["Qian Li 0004 and Wei Zhang", "Qian Li 0004", "Qian Li 0004 and Wei Zhang 0012", "Li 12345 and X",
+                     "Li 0004 0005 and X", "Li  0004 and X", "Björn Li 0003 and Ševčík", "Björn Huang", "Ana ٠١٢٣",
+                     "Ana Li ٠١٢٣ and B", "Li 2024", "O'Brien and van der Berg", "Li 0004\tand X", ""]
+        texts += Self.generatedValues(count: 2_000)
+        if Fixtures.available { texts += try Self.fixtureValues() }
+        for text in texts {
+            let general = text.replacingOccurrences(of: #"(?<=\S)\s+\d{4}(?=\s+and\s|\s*$)"#, with: "",
+                                                    options: .regularExpression)
+            #expect(BibTeXEntry.withoutHomonymNumbers(text) == general, "\(text.debugDescription)")
         }
     }
 }
