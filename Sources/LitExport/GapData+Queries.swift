@@ -81,29 +81,49 @@ public enum GapQueries {
     ]
 }
 
+/// The rows of one saved query, their values looked up by column name.
+struct GapRows {
+    let result: QueryResult
+    let index: [String: Int]
+
+    init(_ result: QueryResult) {
+        self.result = result
+        index = Dictionary(result.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Each row, with a way to read its columns by name (nil for a column the query lacks).
+    func map<T>(_ body: ((String) -> CypherValue?) throws -> T) rethrows -> [T] {
+        try result.rows.map { row in try body { name in index[name].map { row[$0] } } }
+    }
+}
+
 /// Runs the saved gap queries on one store; a query's errors become diagnostics on its text.
 struct GapQueryRunner: Sendable {
     let store: GraphStore
     let folder: String?
 
-    func run(_ name: String, _ parameters: [String: CypherValue] = [:]) throws -> [[String: CypherValue]] {
+    func run(_ name: String, _ parameters: [String: CypherValue] = [:]) throws -> GapRows {
         let text = GapQueries.text(name, folder: folder)
-        let result: QueryResult
         do {
-            result = try QueryEngine.run(text, parameters: parameters, on: store)
+            return GapRows(try QueryEngine.run(text, parameters: parameters, on: store))
         } catch let error as QueryError {
             throw error.diagnostic(source: text, file: GapQueries.path(name, folder: folder))
         }
-        return result.rows.map { Dictionary(zip(result.columns, $0), uniquingKeysWith: { a, _ in a }) }
     }
 
     static func string(_ v: CypherValue?) -> String? { if case .string(let s) = v { return s }; return nil }
     static func int(_ v: CypherValue?) -> Int? { if case .int(let i) = v { return Int(i) }; return nil }
-    static func strings(_ v: CypherValue?) -> [String] { if case .list(let items) = v { return items.compactMap(string) }; return [] }
-    static func paper(_ row: [String: CypherValue]) -> PaperSummary? {
-        guard let node = int(row["node"]) else { return nil }
-        return PaperSummary(id: Int64(node), key: string(row["key"]), arxiv: string(row["arxiv"]),
-                            title: string(row["title"]), year: int(row["year"]))
+    static func strings(_ v: CypherValue?) -> [String] {
+        guard case .list(let items) = v else { return [] }
+        var out: [String] = []
+        out.reserveCapacity(items.count)
+        for case .string(let s) in items { out.append(s) }
+        return out
+    }
+    static func paper(_ row: (String) -> CypherValue?) -> PaperSummary? {
+        guard let node = int(row("node")) else { return nil }
+        return PaperSummary(id: Int64(node), key: string(row("key")), arxiv: string(row("arxiv")),
+                            title: string(row("title")), year: int(row("year")))
     }
 }
 
@@ -114,29 +134,37 @@ extension GapData {
         let runner = GapQueryRunner(store: store, folder: folder)
         let string = GapQueryRunner.string, int = GapQueryRunner.int
         var methods: [TaxonomyNodeView] = [], classes: [TaxonomyNodeView] = [], gaps: [TaxonomyNodeView] = []
-        for row in try runner.run("gap-taxonomy") {
-            guard let label = string(row["label"]), let id = string(row["id"]), let node = int(row["node"]) else { continue }
-            let view = TaxonomyNodeView(node: Int64(node), label: label, id: id, name: string(row["name"]) ?? id,
-                                        description: string(row["description"]), parent: string(row["parent"]))
-            switch label {
+        let views = try runner.run("gap-taxonomy").map { row -> TaxonomyNodeView? in
+            guard let label = string(row("label")), let id = string(row("id")), let node = int(row("node")) else { return nil }
+            return TaxonomyNodeView(node: Int64(node), label: label, id: id, name: string(row("name")) ?? id,
+                                    description: string(row("description")), parent: string(row("parent")))
+        }
+        for case let view? in views {
+            switch view.label {
             case "Method": methods.append(view)
             case "ModelClass": classes.append(view)
             default: gaps.append(view)
             }
         }
-        let papers = try runner.run("gap-matrix").map { row in
-            GapPaperLinks(year: int(row["year"]), methods: GapQueryRunner.strings(row["methods"]),
-                          modelClasses: GapQueryRunner.strings(row["model_classes"]))
+        // One row per paper: its columns read by position, the lists taken apart once.
+        let matrix = try runner.run("gap-matrix")
+        let year = matrix.index["year"], methodsColumn = matrix.index["methods"], classesColumn = matrix.index["model_classes"]
+        let papers = matrix.result.rows.map { row in
+            GapPaperLinks(year: year.flatMap { int(row[$0]) }, methods: GapQueryRunner.strings(methodsColumn.map { row[$0] }),
+                          modelClasses: GapQueryRunner.strings(classesColumn.map { row[$0] }))
         }
         var concerns: [String: [String]] = [:], addressing: [String: [PaperSummary]] = [:]
-        for row in try runner.run("gap-status") {
-            guard let gap = string(row["gap"]) else { continue }
-            if concerns[gap] == nil, case .list(let items) = row["concerns"] { concerns[gap] = items.compactMap(string) }
-            if let p = GapQueryRunner.paper(row) { addressing[gap, default: []].append(p) }
+        let status = try runner.run("gap-status").map { row -> (String, CypherValue?, PaperSummary?)? in
+            guard let gap = string(row("gap")) else { return nil }
+            return (gap, row("concerns"), GapQueryRunner.paper(row))
+        }
+        for case let (gap, listed, paper)? in status {
+            if concerns[gap] == nil, case .list(let items)? = listed { concerns[gap] = items.compactMap(string) }
+            if let paper { addressing[gap, default: []].append(paper) }
         }
         return GapData(methods: methods, modelClasses: classes, gaps: gaps, papers: papers, concerns: concerns,
                        addressing: addressing, cellPapers: { method, modelClass in
-            try runner.run("gap-cell", ["method": .string(method), "model_class": .string(modelClass)]).compactMap(GapQueryRunner.paper)
+            try runner.run("gap-cell", ["method": .string(method), "model_class": .string(modelClass)]).map(GapQueryRunner.paper).compactMap { $0 }
         })
     }
 }

@@ -240,8 +240,15 @@ public struct GapReportBuilder: Sendable {
         var rows: [(year: Int?, methods: [Int], classes: [Int])] = []
         rows.reserveCapacity(data.papers.count)
         var yearSet = Set<Int>()
+        // The distinct positions of a paper's entries (a handful: a linear search beats a set).
+        func positions(_ ids: [String], _ index: [String: Int]) -> [Int] {
+            var out: [Int] = []
+            out.reserveCapacity(ids.count)
+            for id in ids { if let i = index[id], !out.contains(i) { out.append(i) } }
+            return out
+        }
         for paper in data.papers {
-            let ms = Array(Set(paper.methods.compactMap { methodIndex[$0] })), cs = Array(Set(paper.modelClasses.compactMap { classIndex[$0] }))
+            let ms = positions(paper.methods, methodIndex), cs = positions(paper.modelClasses, classIndex)
             guard !ms.isEmpty && !cs.isEmpty else { continue }
             if let y = paper.year { yearSet.insert(y) }
             rows.append((paper.year, ms, cs))

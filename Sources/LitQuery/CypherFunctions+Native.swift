@@ -56,8 +56,27 @@ enum NativeFunctions {
         case SQLITE_BLOB:
             let count = Int(sqlite3_value_bytes(v))
             guard count > 0, let p = sqlite3_value_blob(v) else { return .null }
-            var reader = ByteReader(bytes: Array(UnsafeRawBufferPointer(start: p, count: count)))
-            return reader.value() ?? .null
+            return ByteReader.decode(UnsafeRawBufferPointer(start: p, count: count))
+        default: return .null
+        }
+    }
+
+    /// Column `i` of the row `statement` stands on, as a CypherValue (blobs decoded in place);
+    /// `entities` becomes true when it holds a node or relationship.
+    static func column(_ statement: OpaquePointer, _ i: Int32, entities: inout Bool) -> CypherValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, i))
+        case SQLITE_FLOAT: return .float(sqlite3_column_double(statement, i))
+        case SQLITE_TEXT:
+            guard let p = sqlite3_column_text(statement, i) else { return .string("") }
+            return .string(String(cString: p))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, i))
+            guard count > 0, let p = sqlite3_column_blob(statement, i) else { return .null }
+            var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: p, count: count))
+            let value = reader.value() ?? .null
+            if reader.sawEntity { entities = true }
+            return value
         default: return .null
         }
     }
@@ -205,6 +224,145 @@ enum NativeFunctions {
             memo.last = .null
             sqlite3_result_null(ctx)
         }, nil, nil, nil)
+    }
+
+    /// The items collected so far by one group's `cy_collect`: the list's encoding, its count
+    /// written last. For `cy_collect_distinct`, where each item starts and whether it came as a
+    /// blob, to compare a new value with them as SQLite's DISTINCT does; past `linearLimit` items
+    /// they are compared through `seen`.
+    final class CollectBuffer {
+        var bytes: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
+        var count: UInt32 = 0
+        var starts: [Int] = []
+        var fromBlob: [Bool] = []
+        /// Where the items taken end (a value being considered is appended after it).
+        var end = 5
+        var seen: Set<DistinctKey>?
+        static let linearLimit = 16
+
+        /// A value as SQLite's DISTINCT tells values apart: numbers by value (an integer equals
+        /// the float of the same value), text and blobs byte for byte.
+        enum DistinctKey: Hashable {
+            case integer(Int64), real(Double), text([UInt8]), blob([UInt8])
+
+            init(integer: Int64) { self = .integer(integer) }
+            init(real: Double) {
+                if real.rounded() == real, real >= -0x1p63, real < 0x1p63 { self = .integer(Int64(real)) } else { self = .real(real) }
+            }
+        }
+
+        /// The key of item `i`.
+        func key(_ i: Int) -> DistinctKey {
+            key(at: starts[i], to: i + 1 < starts.count ? starts[i + 1] : end, fromBlob: fromBlob[i])
+        }
+
+        /// The key of the value encoded in `bytes[start..<end]`.
+        func key(at start: Int, to end: Int, fromBlob: Bool) -> DistinctKey {
+            if fromBlob { return .blob(Array(bytes[start..<end])) }
+            switch bytes[start] {
+            case Tag.int.rawValue: return DistinctKey(integer: Int64(bitPattern: u64(start + 1)))
+            case Tag.float.rawValue: return DistinctKey(real: Double(bitPattern: u64(start + 1)))
+            default: return .text(Array(bytes[(start + 5)..<end]))
+            }
+        }
+
+        func u64(_ at: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for i in 0..<8 { v = v << 8 | UInt64(bytes[at + i]) }
+            return v
+        }
+
+        /// Whether an item equals the value appended at `start` (compared in place while the items
+        /// are few).
+        func contains(_ start: Int, fromBlob blob: Bool) -> Bool {
+            if let seen { return seen.contains(key(at: start, to: bytes.count, fromBlob: blob)) }
+            let n = bytes.count - start
+            func numeric(_ tag: UInt8) -> Bool { tag == Tag.int.rawValue || tag == Tag.float.rawValue }
+            let number = !blob && numeric(bytes[start])
+            for (i, s) in starts.enumerated() where fromBlob[i] == blob {
+                let e = i + 1 < starts.count ? starts[i + 1] : end
+                if number {
+                    // By value: an integer equals the float of the same value, 0.0 equals -0.0.
+                    if numeric(bytes[s]), key(at: s, to: e, fromBlob: false) == key(at: start, to: bytes.count, fromBlob: false) { return true }
+                } else if bytes[s] == bytes[start] && e - s == n && bytes[s..<e].elementsEqual(bytes[start...]) {
+                    return true
+                }
+            }
+            return false
+        }
+
+        /// Records the item just taken.
+        func remember() {
+            if seen != nil { seen!.insert(key(starts.count - 1)); return }
+            if starts.count > Self.linearLimit { seen = Set(starts.indices.map(self.key)) }
+        }
+    }
+
+    /// `cy_collect(x)` and `cy_collect_distinct(x)`: the non-null values of a group as a list,
+    /// encoded item by item as they come (integers, floats and strings without building a
+    /// CypherValue); the second keeps the first of values SQLite's DISTINCT would take as equal.
+    static func registerCollect(_ db: Database) {
+        for (name, distinct) in [("cy_collect", false), ("cy_collect_distinct", true)] {
+            sqlite3_create_function_v2(db.sqliteConnection, name, 1, flags, distinct ? UnsafeMutableRawPointer(bitPattern: 1) : nil, nil, { ctx, _, argv in
+                let size = Int32(MemoryLayout<UnsafeMutableRawPointer?>.size)
+                guard let slot = sqlite3_aggregate_context(ctx, size)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else {
+                    return sqlite3_result_error_nomem(ctx)
+                }
+                let buffer: CollectBuffer
+                if let p = slot.pointee {
+                    buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeUnretainedValue()
+                } else {
+                    buffer = CollectBuffer()
+                    slot.pointee = Unmanaged.passRetained(buffer).toOpaque()
+                }
+                let distinct = sqlite3_user_data(ctx) != nil
+                let v = argv![0]
+                let start = buffer.bytes.count
+                var blob = false
+                switch sqlite3_value_type(v) {
+                case SQLITE_NULL: return
+                case SQLITE_INTEGER:
+                    buffer.bytes.append(Tag.int.rawValue)
+                    CypherValue.put64(UInt64(bitPattern: sqlite3_value_int64(v)), &buffer.bytes)
+                case SQLITE_FLOAT:
+                    buffer.bytes.append(Tag.float.rawValue)
+                    CypherValue.put64(sqlite3_value_double(v).bitPattern, &buffer.bytes)
+                case SQLITE_TEXT:
+                    let n = Int(sqlite3_value_bytes(v))
+                    buffer.bytes.append(Tag.string.rawValue)
+                    CypherValue.put32(UInt32(n), &buffer.bytes)
+                    if n > 0, let p = sqlite3_value_text(v) { buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
+                default:
+                    let n = Int(sqlite3_value_bytes(v))
+                    let raw = UnsafeRawBufferPointer(start: n > 0 ? sqlite3_value_blob(v) : nil, count: n > 0 ? n : 0)
+                    var reader = ByteReader(bytes: raw)
+                    guard let value = reader.value(), !value.isNull else { return }
+                    if reader.at == raw.count { buffer.bytes.append(contentsOf: raw) } else { value.append(to: &buffer.bytes) }
+                    blob = true
+                }
+                if distinct {
+                    if buffer.contains(start, fromBlob: blob) {
+                        buffer.bytes.removeSubrange(start...)
+                        return
+                    }
+                    buffer.starts.append(start)
+                    buffer.fromBlob.append(blob)
+                    buffer.end = buffer.bytes.count
+                    buffer.remember()
+                }
+                buffer.count += 1
+            }, { ctx in
+                let slot = sqlite3_aggregate_context(ctx, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+                guard let p = slot?.pointee else {
+                    let empty: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
+                    return empty.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, 5, NativeFunctions.transient) }
+                }
+                slot!.pointee = nil
+                let buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeRetainedValue()
+                for i in 0..<4 { buffer.bytes[1 + i] = UInt8(truncatingIfNeeded: buffer.count >> UInt32(24 - 8 * i)) }
+                buffer.bytes.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
+            }, nil)
+        }
     }
 
     static func registerHotFunctions(_ db: Database) {

@@ -237,8 +237,7 @@ enum CypherFunctions {
             while let h = it.next(), let l = it.next() {
                 bytes.append(UInt8(hexDigit(h) << 4 | hexDigit(l)))
             }
-            var reader = ByteReader(bytes: bytes)
-            return (reader.value() ?? .null).databaseValue
+            return bytes.withUnsafeBytes { ByteReader.decode($0) }.databaseValue
         })
         db.add(function: DatabaseFunction("cy_rlist", argumentCount: 1, pure: true) { a in
             guard let path = String.fromDatabaseValue(a[0]) else { return nil }
@@ -351,11 +350,6 @@ enum CypherFunctions {
 
     // MARK: aggregates
 
-    struct Collect: DatabaseAggregate {
-        var items: [CypherValue] = []
-        mutating func step(_ a: [DatabaseValue]) { let x = CypherValue(a[0]); if !x.isNull { items.append(x) } }
-        func finalize() -> (any DatabaseValueConvertible)? { CypherValue.list(items).databaseValue }
-    }
     struct Sum: DatabaseAggregate {
         var int: Int64 = 0
         var float: Double = 0
@@ -414,7 +408,8 @@ enum CypherFunctions {
     }
 
     static func registerAggregates(_ db: Database) {
-        db.add(function: DatabaseFunction("cy_collect", argumentCount: 1, pure: true, aggregate: Collect.self))
+        // cy_collect: NativeFunctions.registerCollect.
+        NativeFunctions.registerCollect(db)
         db.add(function: DatabaseFunction("cy_sum", argumentCount: 1, pure: true, aggregate: Sum.self))
         db.add(function: DatabaseFunction("cy_avg", argumentCount: 1, pure: true, aggregate: Avg.self))
         db.add(function: DatabaseFunction("cy_min", argumentCount: 1, pure: true, aggregate: Min.self))

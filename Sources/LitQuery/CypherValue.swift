@@ -125,16 +125,25 @@ extension CypherValue {
         case .double(let v): self = .float(v)
         case .string(let s): self = .string(s)
         case .blob(let data):
-            var reader = ByteReader(bytes: [UInt8](data))
-            self = reader.value() ?? .null
+            self = data.withUnsafeBytes { ByteReader.decode($0) }
         }
     }
 }
 
-/// Reads the tagged binary form.
+/// Reads the tagged binary form in place (the bytes must outlive the reader).
 struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var at = 0
+    /// Whether a node or relationship was read (its labels and properties are yet to be filled in).
+    var sawEntity = false
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// The value encoded in `bytes`, or null when they are not a valid encoding.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> CypherValue {
+        var reader = ByteReader(bytes: bytes)
+        return reader.value() ?? .null
+    }
 
     mutating func u64() -> UInt64? {
         guard at + 8 <= bytes.count else { return nil }
@@ -153,7 +162,7 @@ struct ByteReader {
     mutating func string() -> String? {
         guard let n = u32().map(Int.init), at + n <= bytes.count else { return nil }
         defer { at += n }
-        return String(decoding: bytes[at..<at + n], as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<at + n]), as: UTF8.self)
     }
     mutating func value() -> CypherValue? {
         guard at < bytes.count, let tag = Tag(rawValue: bytes[at]) else { return nil }
@@ -170,6 +179,8 @@ struct ByteReader {
         case .list:
             guard let n = u32() else { return nil }
             var items: [CypherValue] = []
+            // Every item takes at least one byte: a corrupt count cannot reserve more than the bytes left.
+            items.reserveCapacity(min(Int(n), bytes.count - at))
             for _ in 0..<n { guard let v = value() else { return nil }; items.append(v) }
             return .list(items)
         case .map:
@@ -180,8 +191,12 @@ struct ByteReader {
                 entries[k] = v
             }
             return .map(entries)
-        case .node: return u64().map { .node(CypherEntity(id: Int64(bitPattern: $0))) }
-        case .relationship: return u64().map { .relationship(CypherEntity(id: Int64(bitPattern: $0))) }
+        case .node:
+            sawEntity = true
+            return u64().map { .node(CypherEntity(id: Int64(bitPattern: $0))) }
+        case .relationship:
+            sawEntity = true
+            return u64().map { .relationship(CypherEntity(id: Int64(bitPattern: $0))) }
         }
     }
 }

@@ -72,6 +72,8 @@ public enum QueryEngine {
 
     private static func executeStages(_ compiled: CompiledQuery, _ db: Database) throws -> QueryResult {
         var rows: [[CypherValue]] = []
+        // Whether a row holds a node or relationship to fill in (see `hydrate`).
+        var entities = false
         var tempTables: [String] = []
         defer {
             for t in tempTables { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)") }
@@ -81,11 +83,14 @@ public enum QueryEngine {
         for stage in compiled.stages {
             switch stage {
             case .select(let sql):
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments(for: sql, compiled.arguments))
-                while let row = try cursor.next() {
+                let statement = try db.makeStatement(sql: sql)
+                let cursor = try Row.fetchCursor(statement, arguments: arguments(for: sql, compiled.arguments))
+                // The row stands on the statement: its columns are decoded from SQLite's buffers.
+                let columns = Int32(compiled.columns.count)
+                while try cursor.next() != nil {
                     var values: [CypherValue] = []
-                    values.reserveCapacity(compiled.columns.count)
-                    for i in 0..<compiled.columns.count { values.append(CypherValue(row[i] as DatabaseValue)) }
+                    values.reserveCapacity(Int(columns))
+                    for i in 0..<columns { values.append(NativeFunctions.column(statement.sqliteStatement, i, entities: &entities)) }
                     rows.append(values)
                 }
             case .create(let create):
@@ -93,7 +98,7 @@ public enum QueryEngine {
                 try runCreate(create, compiled.arguments, db)
             }
         }
-        try hydrate(&rows, db)
+        if entities { try hydrate(&rows, db) }
         return QueryResult(columns: compiled.columns, rows: rows)
     }
 
@@ -198,12 +203,18 @@ public enum QueryEngine {
                 return v
             }
         }
+        // Whether a value holds a node or relationship to fill in (lists of scalars are left as they are).
+        func holdsEntity(_ v: CypherValue) -> Bool {
+            switch v {
+            case .node, .relationship: return true
+            case .list(let items): return items.contains(where: holdsEntity)
+            case .map(let m): return m.values.contains(where: holdsEntity)
+            default: return false
+            }
+        }
         for r in rows.indices {
-            for c in rows[r].indices {
-                switch rows[r][c] {
-                case .node, .relationship, .list, .map: rows[r][c] = try fill(rows[r][c])
-                default: break
-                }
+            for c in rows[r].indices where holdsEntity(rows[r][c]) {
+                rows[r][c] = try fill(rows[r][c])
             }
         }
     }

@@ -66,6 +66,12 @@ struct VarRef {
     /// SQL giving the node's id without building its value (a pattern alias's `id`, or a
     /// pipeline column that holds the id).
     var nodeID: String?
+    /// Properties of the node read as columns of a hoisted closure (key → SQL), see
+    /// `hoistedClosure`.
+    var propertyColumns: [String: String] = [:]
+    /// A node id no two rows share (the one grouping key of the projection before): its
+    /// properties are read from its row directly, the property memo could not be asked twice.
+    var rowUnique = false
 
     /// The column value that carries this variable to the next clause: a node's id when known
     /// (its value is built only where a result needs it), else the value.
@@ -88,6 +94,8 @@ final class SQLGenerator {
     /// reads go through the query's property memo (`memoRead`), so each node's JSON is parsed
     /// once per key instead of once per row.
     var memoNodeReads = false
+    /// The property keys read of each variable in the part being compiled (see `propertyKeysRead`).
+    var propertyKeysRead: [String: Set<String>] = [:]
 
     /// Depth bound for an unbounded variable-length relationship.
     static let unboundedDepth = 25
@@ -180,6 +188,11 @@ final class SQLGenerator {
         var kinds: [String: StaticType] = [:]
         /// Node variables whose column holds the node's id rather than its value.
         var idColumns: Set<String> = []
+        /// Variables whose value is the same on all rows that agree on some other variables
+        /// (those of an earlier projection's grouping keys), see `neededKeys`.
+        var determinedBy: [String: Set<String>] = [:]
+        /// Node id columns no two rows share (see `VarRef.rowUnique`).
+        var uniqueIDs: Set<String> = []
         /// The FROM and WHERE of the MATCH that produced `source`, so that a WITH or RETURN right
         /// after it can read the pattern's tables directly (`json_extract` on the aliases).
         var fused: Fused?
@@ -187,7 +200,7 @@ final class SQLGenerator {
             var out: [String: VarRef] = [:]
             for v in variables {
                 let column = "\(source!).\(SQLGenerator.column(v))"
-                out[v] = idColumns.contains(v) ? VarRef(sql: "cy_node(\(column))", kind: .node, nodeID: column)
+                out[v] = idColumns.contains(v) ? VarRef(sql: "cy_node(\(column))", kind: .node, nodeID: column, rowUnique: uniqueIDs.contains(v))
                     : VarRef(sql: column, kind: kinds[v] ?? .any)
             }
             return out
@@ -196,6 +209,9 @@ final class SQLGenerator {
 
     func compileSingle(_ part: SingleQuery, outer: [String: VarRef] = [:]) throws -> (String?, [String]) {
         var pipe = Pipeline()
+        let savedKeys = propertyKeysRead
+        propertyKeysRead = Self.propertyKeysRead(part.clauses)
+        defer { propertyKeysRead = savedKeys }
         // Inside EXISTS { }: one correlated row holding the enclosing query's variables.
         let outerNames = outer.keys.filter { !$0.isEmpty }.sorted()
         if !outerNames.isEmpty {
@@ -294,11 +310,17 @@ final class SQLGenerator {
         /// Node table alias → a column the conditions make equal to the node's id, non-null on
         /// every row (see `pruneNodeTables`).
         var idSources: [String: String] = [:]
+        /// Node table alias → the label index row that found it (see `pruneNodeTables`).
+        var labelSources: [String: String] = [:]
     }
 
     func compileMatch(_ patterns: [PatternPath], where cond: Expr?, optional: Bool, _ pipe: Pipeline, rowsAsSet: Bool) throws -> Pipeline {
         var ps = PatternSQL(refs: pipe.refs(), rowsAsSet: rowsAsSet, allRels: patterns.flatMap(\.rels))
         for p in patterns { try addPattern(p, &ps, seedSource: pipe.source) }
+        // The one node found through the label index may be read from its index row.
+        if ps.labelSources.count == 1, let (alias, source) = ps.labelSources.first, ps.idSources[alias] == nil {
+            ps.idSources[alias] = source
+        }
         addUniqueness(&ps)
         if let cond {
             ps.conditions += indexHints(cond, ps.refs)
@@ -307,6 +329,7 @@ final class SQLGenerator {
             ps.conditions.append("cy_true(\(try expr(cond, ps.refs)))")
         }
         var out = pipe
+        out.uniqueIDs = []
         for v in ps.newVariables where !out.variables.contains(v) {
             out.variables.append(v)
             out.kinds[v] = ps.refs[v]!.kind
@@ -357,9 +380,10 @@ final class SQLGenerator {
     /// column the conditions make equal to it (the traversal row that reached the node, or an
     /// earlier clause's column). A traversal row always names a node that exists (the store
     /// deletes a node's edges with it), so the rows stay the same; the node's row is read only
-    /// where a property is (through the property memo). Nodes found through the label index keep
-    /// their table: without it SQLite, which has no statistics here, may join two label scans
-    /// before the relationship between them.
+    /// where a property is (through the property memo). Of the nodes found through the label
+    /// index, only a MATCH's single one loses its table (its id is the label row's): with two,
+    /// SQLite, which has no statistics here, may join their label scans before the relationship
+    /// between them.
     static func pruneNodeTables(_ tables: [String], _ parts: [String], _ idSources: [String: String]) -> ([String], [String]) {
         var tables = tables, parts = parts
         // A quoted JSON path could hold text that looks like an alias: leave such queries alone.
@@ -502,9 +526,14 @@ final class SQLGenerator {
             guard let v = node.variable else { return false }
             return !seen.insert(v).inserted
         }
+        // Nodes whose tests a hoisted closure applies (its start's seed, its far end's restriction).
+        var testedByClosure: Set<Int> = []
+        var traversals: [Int: Traversal] = [:]
         for (i, rel) in p.rels.enumerated() where rel.length != nil {
-            let fromRight = Self.traversesFromRight(p.nodes[i], p.nodes[i + 1], leftBound: bound[i], rightBound: bound[i + 1])
-            reachedByTraversal.insert(fromRight ? i : i + 1)
+            let t = traversal(p, i, bound: bound, ps)
+            traversals[i] = t
+            reachedByTraversal.insert(t.end)
+            if t.hoisted { testedByClosure.formUnion([t.start, t.end]) }
         }
         for (index, node) in p.nodes.enumerated() {
             if let v = node.variable, let ref = ps.refs[v] {
@@ -528,6 +557,14 @@ final class SQLGenerator {
             boundBefore.append(false)
             let alias = fresh("n")
             nodeAliases.append(alias)
+            if testedByClosure.contains(index) {
+                ps.tables.append("node AS \(alias)")
+                if let v = node.variable {
+                    ps.refs[v] = VarRef(sql: "cy_node(\(alias).id)", kind: .node, nodeAlias: alias, nodeID: "\(alias).id")
+                    ps.newVariables.append(v)
+                }
+                continue
+            }
             // Drive from the label index, unless an indexed property will find the node.
             var indexedProperty = false
             if case .map(let entries)? = node.properties?.kind {
@@ -540,6 +577,7 @@ final class SQLGenerator {
                 ps.tables.append("node AS \(alias)")
                 ps.conditions.append("\(l).label = \(bind(.string(first)))")
                 ps.conditions.append("\(alias).id = \(l).node")
+                ps.labelSources[alias] = "\(l).node"
             } else {
                 ps.tables.append("node AS \(alias)")
             }
@@ -555,7 +593,8 @@ final class SQLGenerator {
             if let length = rel.length {
                 try addVarLength(rel, length: length, left: left, right: right,
                                  leftNode: p.nodes[i], rightNode: p.nodes[i + 1],
-                                 leftBound: boundBefore[i], rightBound: boundBefore[i + 1], &ps, seedSource: seedSource)
+                                 leftBound: boundBefore[i], rightBound: boundBefore[i + 1], hoisted: traversals[i]?.hoisted == true,
+                                 &ps, seedSource: seedSource)
                 continue
             }
             let e = fresh("e")
@@ -585,7 +624,7 @@ final class SQLGenerator {
     }
 
     func addVarLength(_ rel: RelPattern, length: (min: Int?, max: Int?), left: String, right: String,
-                      leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool,
+                      leftNode: NodePattern, rightNode: NodePattern, leftBound: Bool, rightBound: Bool, hoisted: Bool = false,
                       _ ps: inout PatternSQL, seedSource: String?) throws {
         if let v = rel.variable, let list = ps.refs[v] {
             // A list of relationships bound before: the path must follow exactly those.
@@ -673,8 +712,16 @@ final class SQLGenerator {
                 var step = "SELECT v.start, \(next) FROM \(name) AS v JOIN edge AS e ON \(join)"
                 if !edgeConds.isEmpty { step += " WHERE " + edgeConds.joined(separator: " AND ") }
                 ctes.append("\(name)(start, node) AS (\n  \(first)\n  UNION\n  \(step)\n)")
-                addTraversalTable("\(name) AS \(a)", start: startAlias, &ps)
-                ps.conditions.append("\(a).start = \(startAlias).id AND \(a).node = \(endAlias).id")
+                var table = name
+                if hoisted {
+                    let endNode = fromRight ? leftNode : rightNode
+                    let (h, columns) = try hoistedClosure(name, endNode: endNode)
+                    table = h
+                    if let v = endNode.variable, !columns.isEmpty { ps.refs[v]?.propertyColumns = columns.mapValues { "\(a).\($0)" } }
+                }
+                addTraversalTable("\(table) AS \(a)", start: startAlias, &ps)
+                ps.conditions.append("\(a).start = \(startAlias).id")
+                ps.conditions.append("\(a).node = \(endAlias).id")
                 addTraversalSources(a, start: startAlias, end: endAlias, &ps)
                 return
             }
@@ -755,6 +802,7 @@ final class SQLGenerator {
         let from = (pipe.source.map { "\($0), " } ?? "") + "json_each(cy_unwind(\(list))) AS j"
         var out = pipe
         out.fused = nil
+        out.uniqueIDs = []
         out.variables.append(alias)
         out.kinds[alias] = .any
         out.source = addCTE("SELECT \(select.joined(separator: ", "))\n  FROM \(from)")
@@ -808,14 +856,25 @@ final class SQLGenerator {
         var select = zip(items, outColumns).map { "\(!final ? $0.nodeID ?? $0.sql : $0.sql) AS \($1)" }
         select += orderColumns.enumerated().map { "\($1) AS _o\($0)" }
         if let whereSQL { select.append("\(whereSQL) AS _w") }
+        // The input variable each item is, when it is one (`WITH p` or `WITH p AS q`).
+        let inputVariable = items.map { item -> String? in
+            guard let e = item.expr else { return item.name }
+            if case .variable(let v) = e.kind, pipe.variables.contains(v) { return v }
+            return nil
+        }
         var keys: [String] = []
+        var groupedBy: [String] = []
         if aggregating {
             // Group a node or relationship of the pattern by its id: the same groups, no value built.
-            keys = items.filter { $0.expr.map { !binder.containsAggregate($0) } ?? true }.map { item -> String in
-                if let id = item.nodeID { return id }
-                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.relAlias { return "\(alias).id" }
-                return item.sql
+            let grouping = items.indices.filter { items[$0].expr.map { !binder.containsAggregate($0) } ?? true }.map { i -> (variable: String?, sql: String, name: String) in
+                let item = items[i]
+                if let id = item.nodeID { return (inputVariable[i], id, item.name) }
+                if case .variable(let v)? = item.expr?.kind, let alias = refs[v]?.relAlias { return (inputVariable[i], "\(alias).id", item.name) }
+                return (inputVariable[i], item.sql, item.name)
             }
+            let needed = Self.neededKeys(grouping.map(\.variable), determinedBy: pipe.determinedBy)
+            keys = grouping.indices.filter { needed[$0] }.map { grouping[$0].sql }
+            groupedBy = grouping.indices.filter { needed[$0] }.map { grouping[$0].name }
         }
         var body: String
         if let f = pipe.fused {
@@ -850,6 +909,20 @@ final class SQLGenerator {
         out.variables = items.map(\.name)
         for item in items { out.kinds[item.name] = item.kind }
         out.idColumns = Set(items.filter { $0.nodeID != nil }.map(\.name))
+        // One row per group: a node that is the only grouping key is on one row.
+        if aggregating, groupedBy.count == 1, out.idColumns.contains(groupedBy[0]) { out.uniqueIDs = [groupedBy[0]] }
+        // What determines what in the output: an aggregate, the grouping keys; a variable carried
+        // through, what determined it, when that is carried too.
+        var outputName: [String: String] = [:]
+        for (i, item) in items.enumerated() { if let v = inputVariable[i], outputName[v] == nil { outputName[v] = item.name } }
+        for (i, item) in items.enumerated() {
+            if let e = item.expr, binder.containsAggregate(e) {
+                out.determinedBy[item.name] = Set(groupedBy)
+            } else if let v = inputVariable[i], let d = pipe.determinedBy[v] {
+                let mapped = d.compactMap { outputName[$0] }
+                if mapped.count == d.count { out.determinedBy[item.name] = Set(mapped) }
+            }
+        }
         out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
         return (out, nil, [])
     }
@@ -950,9 +1023,12 @@ final class SQLGenerator {
             return ref.sql
         case .property(let base, let key):
             if case .variable(let v) = base.kind, let ref = refs[v] {
+                if let column = ref.propertyColumns[key] { return column }
                 if memoNodeReads, let alias = ref.nodeAlias { return Self.memoRead(id: "\(alias).id", key) }
                 if let alias = ref.nodeAlias ?? ref.relAlias { return Self.propertyRead("\(alias).props", key) }
-                if let id = ref.nodeID { return Self.memoRead(id: id, key) }
+                if let id = ref.nodeID {
+                    return ref.rowUnique ? "(SELECT \(Self.propertyRead("props", key)) FROM node WHERE id = \(id))" : Self.memoRead(id: id, key)
+                }
                 return entityProperty(ref.sql, key, kind: ref.kind)
             }
             return entityProperty(try expr(base, refs), key, kind: .any)
@@ -1134,6 +1210,8 @@ final class SQLGenerator {
                 return "count(\(d)\(id))"
             }
             return "count(\(d)\(a[0]))"
+        // collect(DISTINCT x) drops repeats itself, in one pass and without SQLite's temporary index.
+        case "collect" where distinct: return "cy_collect_distinct(\(a[0]))"
         case "collect", "sum", "avg", "min", "max": return "cy_\(name)(\(d)\(a[0]))"
         case "coalesce": return a.count == 1 ? a[0] : "coalesce(\(a.joined(separator: ", ")))"
         case "id":

@@ -1,9 +1,8 @@
 WITH RECURSIVE
 s4 AS (
-  SELECT n1.id AS "v_p"
-  FROM node_label AS l2, node AS n1
+  SELECT l2.node AS "v_p"
+  FROM node_label AS l2
   WHERE l2.label = :p3
-    AND n1.id = l2.node
 ),
 s12 AS (
   SELECT s4."v_p" AS "v_p", n6.id AS "v_c", cy_rel(e9.id) AS "v_s"
