@@ -5,6 +5,7 @@
 // step of a generated query.
 import Foundation
 import GRDB
+import LitStore
 
 /// A node or relationship: an id, plus labels (or the type) and properties once read from the store.
 public struct CypherEntity: Hashable, Sendable {
@@ -327,43 +328,10 @@ struct JSONReader {
     }
 
     mutating func string() -> String? {
-        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
-        at += 1
-        var out: [UInt8] = []
-        var scalars = String.UnicodeScalarView()
-        func flush() {
-            if !out.isEmpty { scalars.append(contentsOf: String(decoding: out, as: UTF8.self).unicodeScalars); out = [] }
-        }
-        while at < bytes.count {
-            let c = bytes[at]
-            if c == UInt8(ascii: "\"") { at += 1; flush(); return String(scalars) }
-            if c == UInt8(ascii: "\\"), at + 1 < bytes.count {
-                let e = bytes[at + 1]
-                at += 2
-                switch e {
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "u"):
-                    guard at + 4 <= bytes.count, var code = UInt32(String(decoding: bytes[at..<at + 4], as: UTF8.self), radix: 16) else { return nil }
-                    at += 4
-                    if (0xD800..<0xDC00).contains(code), at + 6 <= bytes.count, bytes[at] == UInt8(ascii: "\\"),
-                       let low = UInt32(String(decoding: bytes[at + 2..<at + 6], as: UTF8.self), radix: 16) {
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        at += 6
-                    }
-                    flush()
-                    if let s = Unicode.Scalar(code) { scalars.append(s) }
-                default: out.append(e)
-                }
-                continue
-            }
-            out.append(c)
-            at += 1
-        }
-        return nil
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\""),
+              let (text, end) = bytes.withUnsafeBufferPointer({ JSONValue.stringLiteral($0, at: at) }) else { return nil }
+        at = end
+        return text
     }
 }
 

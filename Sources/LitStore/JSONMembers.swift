@@ -101,12 +101,39 @@ enum JSONMembers {
 
     /// A string member's text.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ member: JSONMember) -> String {
-        let inner = UnsafeBufferPointer(rebasing: bytes[(member.start + 1)..<(member.end - 1)])
+        unescaped(UnsafeBufferPointer(rebasing: bytes[(member.start + 1)..<(member.end - 1)]))
+    }
+
+    /// The JSON string body `inner` (between the quotes) with its escapes resolved.
+    static func unescaped(_ inner: UnsafeBufferPointer<UInt8>) -> String {
         if !inner.contains(UInt8(ascii: "\\")) { return String(decoding: inner, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(inner.count)
         appendUnescaped(inner, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The end of the JSON string literal whose opening quote is at `start`: the index just after its
+    /// closing quote; nil when it is not closed or a `\u` escape lacks its four hex digits.
+    static func stringLiteralEnd(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        var i = start + 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "\""):
+                return i + 1
+            case UInt8(ascii: "\\"):
+                guard i + 1 < bytes.count else { return nil }
+                if bytes[i + 1] == UInt8(ascii: "u") {
+                    guard hex4(bytes, i + 2) != nil else { return nil }
+                    i += 6
+                } else {
+                    i += 2
+                }
+            default:
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// An integer member's value; nil when it does not fit in an `Int`.

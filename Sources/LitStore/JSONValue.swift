@@ -19,6 +19,14 @@ public enum JSONValue: Hashable, Sendable {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
 
+    /// The JSON string literal whose opening quote is at `start`, decoded, and the index just after it;
+    /// nil when it is not closed or a `\u` escape lacks its four hex digits. Escapes that name no
+    /// character (a lone surrogate) decode to U+FFFD.
+    public static func stringLiteral(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (String, end: Int)? {
+        guard let end = JSONMembers.stringLiteralEnd(bytes, at: start) else { return nil }
+        return (JSONMembers.unescaped(UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)])), end)
+    }
+
     /// Canonical JSON text: no spaces, object keys sorted.
     public var encoded: String {
         var out: [UInt8] = []
@@ -211,50 +219,9 @@ private struct JSONParser {
     }
 
     mutating func string() -> String? {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-        index += 1
-        var out: [UInt8] = []
-        while index < bytes.count {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                index += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") {
-                index += 1
-                guard index < bytes.count else { return nil }
-                let e = bytes[index]
-                index += 1
-                switch e {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard var code = hex4() else { return nil }
-                    if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count,
-                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                        index += 2
-                        guard let low = hex4() else { return nil }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(scalar).utf8))
-                default: out.append(e)
-                }
-                continue
-            }
-            out.append(c)
-            index += 1
-        }
-        return nil
-    }
-
-    mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count,
-              let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { return nil }
-        index += 4
-        return v
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
+              let (text, end) = bytes.withUnsafeBufferPointer({ JSONValue.stringLiteral($0, at: index) }) else { return nil }
+        index = end
+        return text
     }
 }

@@ -2,6 +2,7 @@
 // like a new-style arXiv identifier, which stay strings.
 import Testing
 import LitQuery
+import LitStore
 
 @Suite("Parameter values from the command line")
 struct ParameterValueTests {
@@ -27,5 +28,32 @@ struct ParameterValueTests {
         #expect(ResultFormatter.parameterValue("1.") == .string("1."))
         #expect(ResultFormatter.parameterValue("10.1234/abc") == .string("10.1234/abc"))
         #expect(ResultFormatter.parameterValue("causal-tracing") == .string("causal-tracing"))
+    }
+}
+
+/// JSON string escapes read one way wherever JSON is read: stored properties (`JSONValue`) and
+/// command-line parameters (the query stage's reader).
+@Suite("JSON string escapes")
+struct JSONStringEscapeTests {
+    @Test(arguments: [
+        (#""a\"b\\c\/d""#, "a\"b\\c/d"),
+        (#""tab\tnl\ncr\rbs\bff\f""#, "tab\tnl\ncr\rbs\u{8}ff\u{C}"),
+        (#""\u00e9t\u00C9""#, "étÉ"),
+        (#""\ud83d\ude00!""#, "😀!"),
+        (#""lone \ud800 high""#, "lone \u{FFFD} high"),
+        (#""\ud800\u0041""#, "\u{FFFD}A"),
+        (#""lone \udc00 low""#, "lone \u{FFFD} low"),
+        (#""plain ünïcode""#, "plain ünïcode"),
+    ])
+    func decoded(json: String, text: String) {
+        #expect(JSONValue.parse(json) == .string(text))
+        #expect(ResultFormatter.parameterValue(json) == .string(text))
+    }
+
+    @Test(arguments: [#""\u12""#, #""\uZZZZ""#, #""open"#, #""ends in \"#])
+    func malformed(json: String) {
+        #expect(JSONValue.parse(json) == nil)
+        // Not JSON: the parameter is the text itself.
+        #expect(ResultFormatter.parameterValue(json) == .string(json))
     }
 }
