@@ -94,9 +94,7 @@ public final class Ingestor {
     let cache = InternCache()
     /// With a .bib input: the paper (key, arXiv id or DOI) that cites every entry of it.
     public var citedBy: String?
-    /// The run's Atom files in the order they are stored, and the thread reading them (started at
-    /// the first of them).
-    private var atomPaths: [String] = []
+    /// The thread reading the run's Atom files, in the order they are stored.
     private var atomReader: AtomReadAhead?
 
     public init(store: GraphStore) {
@@ -119,7 +117,8 @@ public final class Ingestor {
         let formats = inputs.map(Self.format(of:))
         let total = inputs.reduce(Int64(0)) { $0 + $1.size }
         var bulk = bulkLoad(inputs, formats)
-        atomPaths = zip(inputs, formats).filter { $0.1 == .atom }.map(\.0.path)
+        let atomPaths = zip(inputs, formats).filter { $0.1 == .atom }.map(\.0.path)
+        atomReader = atomPaths.isEmpty ? nil : AtomReadAhead(paths: atomPaths)
         defer {
             atomReader?.finish()
             atomReader = nil
@@ -276,7 +275,6 @@ public final class Ingestor {
     /// without error; meanwhile the reading thread already reads the next file.
     private func ingestAtom(_ input: Input, before done: Int64, total: Int64) {
         var counts = (new: 0, updated: 0, unchanged: 0)
-        if atomReader == nil { atomReader = AtomReadAhead(paths: atomPaths) }
         guard let file = atomReader?.next(), file.path == input.path else {
             preconditionFailure("the Atom files are read in the order they are stored")
         }
