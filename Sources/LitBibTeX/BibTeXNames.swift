@@ -11,25 +11,23 @@ public struct BibTeXName: Sendable, Hashable {
     public var last: [String]
     public var jr: [String]
 
-    /// A part joined with the separators it had (hyphens kept, ties and spaces as spaces).
-    static func join(_ tokens: [String], _ seps: [String]) -> String {
-        var out = ""
-        for (k, token) in tokens.enumerated() {
-            out += token
-            if k < tokens.count - 1 { out += seps[k] == "-" ? "-" : " " }
-        }
-        return out
-    }
-
     /// Each part as written (LaTeX), tokens joined by a space or the hyphen that joined them.
     public internal(set) var rawFirst = "", rawVon = "", rawLast = "", rawJr = ""
 
     /// `Last` with `von`: the family name as a citation shows it (`van der Berg`).
-    public var familyRaw: String { [rawVon, rawLast].filter { !$0.isEmpty }.joined(separator: " ") }
+    public var familyRaw: String {
+        if rawVon.isEmpty { return rawLast }
+        return rawLast.isEmpty ? rawVon : rawVon + " " + rawLast
+    }
 
     /// `First von Last, Jr` in raw LaTeX.
     public var displayRaw: String {
-        var s = [rawFirst, rawVon, rawLast].filter { !$0.isEmpty }.joined(separator: " ")
+        var s = ""
+        s.reserveCapacity(rawFirst.utf8.count + rawVon.utf8.count + rawLast.utf8.count + rawJr.utf8.count + 4)
+        for part in [rawFirst, rawVon, rawLast] where !part.isEmpty {
+            if !s.isEmpty { s += " " }
+            s += part
+        }
         if !rawJr.isEmpty { s += ", " + rawJr }
         return s
     }
@@ -98,27 +96,29 @@ public enum BibTeXNames {
 
     /// bibtex's von test on one token: the first letter at brace level 0 (or inside a `{\…}`
     /// special character) is lower case.
-    static func isVon(_ t: [UInt8]) -> Bool {
-        var i = 0
-        while i < t.count {
+    static func isVon(_ t: ArraySlice<UInt8>) -> Bool {
+        var i = t.startIndex
+        let end = t.endIndex
+        func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        while i < end {
             let c = t[i]
             if c >= 0x41 && c <= 0x5A { return false }
             if c >= 0x61 && c <= 0x7A { return true }
             if c == 0x7B {
                 i += 1
-                if i + 1 < t.count && t[i] == 0x5C {
+                if i + 1 < end && t[i] == 0x5C {
                     // A special character: a known foreign letter decides, else its first letter.
                     i += 1
                     let start = i
-                    while i < t.count && ((t[i] >= 0x41 && t[i] <= 0x5A) || (t[i] >= 0x61 && t[i] <= 0x7A)) { i += 1 }
-                    let name = String(decoding: t[start..<i], as: UTF8.self)
-                    switch name {
-                    case "OE", "AE", "AA", "O", "L": return false
-                    case "i", "j", "oe", "ae", "aa", "o", "l", "ss": return true
+                    while i < end && letter(t[i]) { i += 1 }
+                    switch t[start..<i] {
+                    case [0x4F, 0x45], [0x41, 0x45], [0x41, 0x41], [0x4F], [0x4C]: return false      // OE AE AA O L
+                    case [0x69], [0x6A], [0x6F, 0x65], [0x61, 0x65], [0x61, 0x61], [0x6F], [0x6C], [0x73, 0x73]:
+                        return true                                                              // i j oe ae aa o l ss
                     default: break
                     }
                     var depth = 1
-                    while i < t.count && depth > 0 {
+                    while i < end && depth > 0 {
                         let d = t[i]
                         if d >= 0x41 && d <= 0x5A { return false }
                         if d >= 0x61 && d <= 0x7A { return true }
@@ -129,7 +129,7 @@ public enum BibTeXNames {
                 }
                 // A plain group hides its letters: skip to its end.
                 var depth = 1
-                while i < t.count && depth > 0 {
+                while i < end && depth > 0 {
                     if t[i] == 0x7B { depth += 1 } else if t[i] == 0x7D { depth -= 1 }
                     i += 1
                 }
@@ -142,54 +142,58 @@ public enum BibTeXNames {
 
     static func splitName(_ part: ArraySlice<UInt8>) -> BibTeXName {
         // Trailing white space and commas go (bibtex warns about the commas).
-        var b = Array(part)
-        while let last = b.last, isWhite(last) || last == 0x2C { b.removeLast() }
-        var tokens: [[UInt8]] = []
-        var seps: [String] = []           // separator after token k
+        var stop = part.endIndex
+        while stop > part.startIndex, isWhite(part[stop - 1]) || part[stop - 1] == 0x2C { stop -= 1 }
+        let b = part[part.startIndex..<stop]
+        // Tokens are runs of the name's bytes: token k is b[tokens[k]], followed by the separator
+        // seps[k] (0 when none: a comma or the end; else space, `~` or `-`).
+        var tokens: [Range<Int>] = []
+        var seps: [UInt8] = []
         var commas: [Int] = []            // token counts at each comma (at most two)
+        tokens.reserveCapacity(8)
+        seps.reserveCapacity(8)
         var starting = true
         var depth = 0
-        var current: [UInt8] = []
-        func finish() {
-            if !current.isEmpty { tokens.append(current); seps.append(""); current = [] }
+        var tokenStart = -1               // start of the token being read, -1 when none
+        var i = b.startIndex
+        func finish(_ end: Int) {
+            if tokenStart >= 0 { tokens.append(tokenStart..<end); seps.append(0); tokenStart = -1 }
         }
-        for c in b {
+        while i < b.endIndex {
+            let c = b[i]
+            defer { i += 1 }
             if depth > 0 {
-                current.append(c)
                 if c == 0x7B { depth += 1 } else if c == 0x7D { depth -= 1 }
                 continue
             }
             switch c {
             case 0x2C: // ,
-                finish()
+                finish(i)
                 if commas.count < 2 { commas.append(tokens.count) }
                 starting = true
             case 0x7B:
                 depth = 1
-                current.append(c)
-                starting = false
-            case 0x7D:
-                current.append(c)
+                if tokenStart < 0 { tokenStart = i }
                 starting = false
             case 0x20, 0x09, 0x0A, 0x0D, 0x7E, 0x2D:
                 if !starting {
-                    finish()
-                    seps[seps.count - 1] = c == 0x2D ? "-" : c == 0x7E ? "~" : " "
+                    finish(i)
+                    seps[seps.count - 1] = c == 0x2D || c == 0x7E ? c : 0x20
                 }
                 starting = true
             default:
-                current.append(c)
+                if tokenStart < 0 { tokenStart = i }
                 starting = false
             }
         }
-        finish()
+        finish(b.endIndex)
         let n = tokens.count
         var firstRange = 0..<0, vonRange = 0..<0, lastRange = 0..<0, jrRange = 0..<0
 
         func vonEnd(from vonStart: Int, lastEnd: Int) -> Int {
             var end = lastEnd - 1
             while end > vonStart {
-                if isVon(tokens[end - 1]) { return end }
+                if isVon(b[tokens[end - 1]]) { return end }
                 end -= 1
             }
             return end
@@ -202,7 +206,7 @@ public enum BibTeXNames {
             var found = false
             var vEnd = 0
             while vonStart < lastEnd - 1 {
-                if isVon(tokens[vonStart]) {
+                if isVon(b[tokens[vonStart]]) {
                     vEnd = vonEnd(from: vonStart, lastEnd: lastEnd)
                     found = true
                     break
@@ -211,7 +215,7 @@ public enum BibTeXNames {
             }
             if !found {
                 // No von: a hyphen before the last token pulls the tokens it joins into Last.
-                while vonStart > 0 && seps[vonStart - 1] == "-" { vonStart -= 1 }
+                while vonStart > 0 && seps[vonStart - 1] == 0x2D { vonStart -= 1 }
                 vEnd = vonStart
             }
             firstRange = 0..<vonStart
@@ -226,10 +230,18 @@ public enum BibTeXNames {
             jrRange = lastEnd..<jrEnd
             firstRange = jrEnd..<n
         }
-        func text(_ r: Range<Int>) -> [String] { r.map { String(decoding: tokens[$0], as: UTF8.self) } }
+        func text(_ r: Range<Int>) -> [String] { r.map { String(decoding: b[tokens[$0]], as: UTF8.self) } }
+        /// The part's tokens joined by a space, or by the hyphen that joined them.
         func raw(_ r: Range<Int>) -> String {
-            guard !r.isEmpty else { return "" }
-            return BibTeXName.join(text(r), Array(seps[r]))
+            guard let first = r.first else { return "" }
+            if r.count == 1 { return String(decoding: b[tokens[first]], as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(tokens[r.last!].upperBound - tokens[first].lowerBound)
+            for k in r {
+                out.append(contentsOf: b[tokens[k]])
+                if k < r.upperBound - 1 { out.append(seps[k] == 0x2D ? 0x2D : 0x20) }
+            }
+            return String(decoding: out, as: UTF8.self)
         }
         var name = BibTeXName(first: text(firstRange), von: text(vonRange), last: text(lastRange), jr: text(jrRange))
         name.rawFirst = raw(firstRange)
@@ -242,6 +254,11 @@ public enum BibTeXNames {
 
 extension String {
     var trimmed: String {
+        // Nothing to trim when both ends are ASCII characters other than white space (a cluster
+        // ending in an ASCII byte other than a line break is that character alone or a letter with marks).
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return self
+        }
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }

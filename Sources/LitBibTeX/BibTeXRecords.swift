@@ -263,6 +263,7 @@ extension BibTeXEntry {
             break
         }
         if let url = self["url"] { r.links["url"] = url }
+        r.extra.reserveCapacity(fields.count + 2)
         for field in fields where !Self.recordFields.contains(field.name) {
             r.extra[field.name] = field.value
         }

@@ -57,7 +57,55 @@ public enum LaTeX {
     static func decodeScalars(_ raw: String) -> String {
         var decoder = Decoder(Array(raw.unicodeScalars))
         let text = decoder.run()
-        return collapse(decoder.accented ? text.precomposedStringWithCanonicalMapping : text)
+        return collapse(decoder.accented ? composed(text) : text)
+    }
+
+    /// `text.precomposedStringWithCanonicalMapping` (NFC), worked out here for the usual result of
+    /// accent commands, letters below U+0300 each followed by at most one mark that composes with
+    /// it; Foundation does anything else.
+    static func composed(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var previous: UInt32 = 0          // the last scalar kept, when a mark may still compose with it
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x300 || Composition.inert(v) {
+                out.append(scalar)
+                previous = v < 0x300 ? v : 0
+            } else if v < 0x370, previous != 0, let composite = Composition.pairs[UInt64(previous) << 32 | UInt64(v)] {
+                out.removeLast()
+                out.append(composite)
+                previous = 0
+            } else {
+                return text.precomposedStringWithCanonicalMapping
+            }
+        }
+        return String(out)
+    }
+
+    /// What `composed` needs to know of Unicode's canonical composition.
+    enum Composition {
+        /// Letter (below U+0300) and combining mark (U+0300–U+036F) → the character they compose to,
+        /// as NFC composes them, for the precomposed Latin letters (U+00C0–U+024F, U+1E00–U+1EFF)
+        /// made of one letter and one mark. Read from Foundation's normalisation once.
+        static let pairs: [UInt64: Unicode.Scalar] = {
+            var map: [UInt64: Unicode.Scalar] = [:]
+            for v in Array(0xC0...0x24F) + Array(0x1E00...0x1EFF) {
+                guard let c = Unicode.Scalar(v) else { continue }
+                let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
+                guard parts.count == 2, parts[0].value < 0x300, (0x300..<0x370).contains(parts[1].value) else { continue }
+                let pair = String(String.UnicodeScalarView(parts))
+                guard Array(pair.precomposedStringWithCanonicalMapping.unicodeScalars) == [c] else { continue }
+                map[UInt64(parts[0].value) << 32 | UInt64(parts[1].value)] = c
+            }
+            return map
+        }()
+
+        /// Characters at or above U+0300 that the decoder writes and NFC leaves alone, with nothing
+        /// composing onto them: Greek letters (`\alpha`), dashes, quotes, dots, currency signs.
+        static func inert(_ v: UInt32) -> Bool {
+            (v >= 0x391 && v <= 0x3A9) || (v >= 0x3B1 && v <= 0x3C9) || (v >= 0x2010 && v <= 0x2027)
+                || (v >= 0x2030 && v <= 0x205E) || (v >= 0x20A0 && v <= 0x20C0)
+        }
     }
 
     /// `Decoder` over the bytes of an ASCII value, for values without accent commands (most titles,

@@ -52,6 +52,24 @@ final class TitleMatcher {
 
     /// The last word of a family name, folded (`de la Vallée Poussin` → `poussin`).
     static func familyKey(_ family: String) -> String {
+        var text = family
+        let ascii = text.withUTF8 { b -> String? in
+            // The same on bytes for ASCII names: the last run between separators, letters and digits.
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func separator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x2D || c == 0x7E }
+            var end = b.count
+            while end > 0 && separator(b[end - 1]) { end -= 1 }
+            var start = end
+            while start > 0 && !separator(b[start - 1]) { start -= 1 }
+            var out: [UInt8] = []
+            out.reserveCapacity(end - start)
+            for c in b[start..<end] {
+                if c >= 0x41 && c <= 0x5A { out.append(c | 0x20) }
+                else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { out.append(c) }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        if let ascii { return ascii }
         let last = family.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "~" }).last.map(String.init) ?? family
         return titleKey(last)
     }
@@ -65,8 +83,11 @@ final class TitleMatcher {
     func add(node: Int64, titleKey key: String, year: Int?, familyKey: String, arxiv: String?, doi: String?) {
         guard key.count >= 8 else { return }
         let candidate = Candidate(node: node, year: year, family: familyKey, arxiv: arxiv, doi: doi)
-        if let existing = byTitle[key], existing.contains(where: { $0.node == node }) { return }
-        byTitle[key, default: []].append(candidate)
+        // One lookup of the title, adding the paper unless it is there already.
+        func add(to list: inout [Candidate]) {
+            if !list.contains(where: { $0.node == node }) { list.append(candidate) }
+        }
+        add(to: &byTitle[key, default: []])
     }
 
     /// The one paper this record is another version of: same normalised title (`titleKey`), same
@@ -184,9 +205,13 @@ final class BibTeXResolver {
         matcher = TitleMatcher(rows: rows, entries: entries)
         arxivOf = try writer.paperArxivIDs()
         known = Set(rows.map(\.node))
-        // Most entries bring a key and a fingerprint of their own: the maps grow once.
+        // Most entries bring a key and a fingerprint of their own, many an arXiv id or a DOI: the
+        // maps grow once.
         bibkey.reserveCapacity(bibkey.count + entries)
         fingerprint.reserveCapacity(fingerprint.count + entries)
+        arxiv.reserveCapacity(arxiv.count + entries)
+        doi.reserveCapacity(doi.count + entries)
+        arxivOf.reserveCapacity(arxivOf.count + entries)
         known.reserveCapacity(known.count + entries)
         edgeFacts.reserveCapacity(entries)
     }
@@ -261,7 +286,7 @@ extension Ingestor {
         let entries = tree.items.reduce(0) { $0 + ($1.kind == .entry ? 1 : 0) }
         let preparation = BibTeXPreparation(tree: tree, bytes: bytes, source: source)
         do {
-            try store.writeSession(source: source, cache: cache) { writer in
+            try store.withTemporaryDataInMemory { try store.writeSession(source: source, cache: cache) { writer in
                 let resolver = try BibTeXResolver(writer: writer, entries: entries)
                 // A file larger than the graph is loaded with the secondary indexes built afterwards.
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
@@ -294,7 +319,7 @@ extension Ingestor {
                 }
                 preparation.wait()
                 writer.sha256 = preparation.sha256
-            }
+            } }
         } catch let diagnostic as Diagnostic {
             diagnostics.append(diagnostic)
             summary.failedFiles += 1

@@ -326,8 +326,20 @@ public final class GraphWriter {
     /// provenance row; later mentions are recorded on the edges that point at it (`source`, `line`).
     public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
                        line: Int? = nil) throws -> Int64 {
+        try intern(label: label, key: key, value: value, json: {
+            var p = props()
+            p[key] = .string(value)
+            var json: [UInt8] = []
+            JSONValue.object(p).encode(into: &json)
+            return json
+        }, line: line)
+    }
+
+    /// `intern` with the new node's canonical property text (`key` = `value` included) made by `json`.
+    func intern(label: String, key: String, value: String, json: () -> [UInt8], line: Int? = nil) throws -> Int64 {
         if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
-        precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
+        precondition(key.utf8.allSatisfy { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F },
+                     "property key must be a plain name")
         if let cache, !cache.complete.contains(label) {
             try preload(label: label, key: key)
             if let id = cache.ids[label]?[value] { return id }
@@ -340,9 +352,7 @@ public final class GraphWriter {
                 return found
             }
         }
-        var p = props()
-        p[key] = .string(value)
-        let id = try createNode(label: label, props: p)
+        let id = try createNode(label: label, json: json())
         newInterned[label, default: [:]][value] = id
         let insert = try raw("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
         insert.bind(id)

@@ -120,4 +120,27 @@ struct FastPathTests {
             #expect(BibTeXEntry.withoutHomonymNumbers(text) == general, "\(text.debugDescription)")
         }
     }
+
+    @Test("Accents composed in place equal Foundation's NFC")
+    func composition() throws {
+        var texts: [String] = []
+        // Every letter–mark pair the table holds, alone, twice over, and with a second mark.
+        for (key, composite) in LaTeX.Composition.pairs {
+            let base = Unicode.Scalar(UInt32(key >> 32))!, mark = Unicode.Scalar(UInt32(key & 0xFFFF_FFFF))!
+            let pair = String(String.UnicodeScalarView([base, mark]))
+            texts += [pair, "x" + pair + pair + " y", pair + "\u{323}", pair + "\u{301}", String(composite) + "\u{308}"]
+        }
+        // Letters with marks that compose with nothing, Greek with marks, dashes, quotes, Hangul.
+        texts += ["q\u{301}", "\u{301}", "a\u{301}\u{301}", "e\u{302}\u{323}", "e\u{323}\u{302}",
+                  "α\u{301}", "Ω", "K\u{212A}", "\u{212B}", "\u{2126}", "A\u{30A}\u{2014}", "\u{1100}\u{1161}",
+                  "“Schro\u{308}dinger” – 1\u{2030}", "=\u{338}", "\u{2000}", "\u{340}", "e\u{34F}\u{301}",
+                  "i\u{307}", "ı\u{301}"]
+        texts += Self.generatedValues(count: 5_000).map(LaTeX.decodeScalars)
+        for text in texts {
+            #expect(LaTeX.composed(text) == text.precomposedStringWithCanonicalMapping, "\(text.debugDescription)")
+            #expect(Array(LaTeX.composed(text).unicodeScalars) == Array(text.precomposedStringWithCanonicalMapping.unicodeScalars),
+                    "\(text.debugDescription)")
+        }
+        #expect(LaTeX.Composition.pairs.count > 500)
+    }
 }
