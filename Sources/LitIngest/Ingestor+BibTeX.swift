@@ -286,7 +286,7 @@ extension Ingestor {
         let entries = tree.items.reduce(0) { $0 + ($1.kind == .entry ? 1 : 0) }
         let preparation = BibTeXPreparation(tree: tree, bytes: bytes, source: source)
         do {
-            try store.withTemporaryDataInMemory { try store.writeSession(source: source, cache: cache) { writer in
+            try store.writeSession(source: source, cache: cache) { writer in
                 let resolver = try BibTeXResolver(writer: writer, entries: entries)
                 // A file larger than the graph is loaded with the secondary indexes built afterwards.
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
@@ -319,7 +319,7 @@ extension Ingestor {
                 }
                 preparation.wait()
                 writer.sha256 = preparation.sha256
-            } }
+            }
         } catch let diagnostic as Diagnostic {
             diagnostics.append(diagnostic)
             summary.failedFiles += 1

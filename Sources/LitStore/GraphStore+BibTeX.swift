@@ -96,17 +96,6 @@ extension GraphWriter {
 }
 
 extension GraphStore {
-    /// Runs `body` (write sessions) with SQLite's temporary data kept in memory rather than in
-    /// temporary files. The index builds at the end of a large load (`GraphWriter.restoreIndexes`)
-    /// reuse pages the load freed, and each statement that does keeps their old content in a
-    /// statement journal: tens of megabytes written to a temporary file for nothing.
-    public func withTemporaryDataInMemory<T>(_ body: () throws -> T) throws -> T {
-        // The setting takes effect for transactions that begin after it.
-        try inDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
-        defer { try? inDatabase { db in try db.execute(sql: "PRAGMA temp_store = DEFAULT") } }
-        return try body()
-    }
-
     /// Match facts of every Paper in the graph, in node order.
     public func paperMatchRows() throws -> [PaperMatchRow] {
         try read { db in try BibTeXQueries.matchRows(db) }
