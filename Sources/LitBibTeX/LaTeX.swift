@@ -64,22 +64,27 @@ public enum LaTeX {
     /// accent commands, letters below U+0300 each followed by at most one mark that composes with
     /// it; Foundation does anything else.
     static func composed(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previous: UInt32 = 0          // the last scalar kept, when a mark may still compose with it
+        let pairs = Composition.pairs
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        // The last scalar, held back while a mark may still compose with it.
+        var held: Unicode.Scalar?
+        var composable = false
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v < 0x300 || Composition.inert(v) {
-                out.append(scalar)
-                previous = v < 0x300 ? v : 0
-            } else if v < 0x370, previous != 0, let composite = Composition.pairs[UInt64(previous) << 32 | UInt64(v)] {
-                out.removeLast()
-                out.append(composite)
-                previous = 0
+                if let held { UTF8.encode(held) { out.append($0) } }
+                held = scalar
+                composable = v < 0x300
+            } else if v < 0x370, composable, let base = held, let composite = pairs[UInt64(base.value) << 32 | UInt64(v)] {
+                held = composite
+                composable = false
             } else {
                 return text.precomposedStringWithCanonicalMapping
             }
         }
-        return String(out)
+        if let held { UTF8.encode(held) { out.append($0) } }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// What `composed` needs to know of Unicode's canonical composition.
