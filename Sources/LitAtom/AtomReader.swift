@@ -372,6 +372,8 @@ private final class FeedWalker {
         case .entry:
             record = WorkRecord(via: "atom", line: currentLine())
             record.links.reserveCapacity(3)
+            record.authors.reserveCapacity(8)
+            record.categories.reserveCapacity(4)
             inEntry = true
             inAuthor = false
             entryID = nil
@@ -604,7 +606,7 @@ private final class FeedWalker {
         var found: String?
         forEachAttribute { local, value in
             guard local == name || xmlStrEqual(local, name) != 0 else { return true }
-            found = Self.normalised(Self.string(value))
+            found = Self.isNormal(value) ? Self.string(value) : Self.normalised(Self.string(value))
             return false
         }
         return found
@@ -641,6 +643,16 @@ private final class FeedWalker {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `value` is as `normalised` leaves it: no white space but single spaces between words.
+    static func isNormal(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0x20
+        for c in value {
+            if c == 0x0A || c == 0x09 || c == 0x0D || (c == 0x20 && previous == 0x20) { return false }
+            previous = c
+        }
+        return previous != 0x20
     }
 
     /// A String with runs of XML white space collapsed to one space and the ends trimmed.
