@@ -283,7 +283,7 @@ public struct PreparedRecord: Sendable {
             if r.links.count == 1 {
                 for (key, value) in r.links { member(key, value) }
             } else {
-                for key in r.links.keys.sorted() { member(key, r.links[key]!) }
+                for (key, value) in r.links.sorted(by: { $0.key < $1.key }) { member(key, value) }
             }
             o.out.append(UInt8(ascii: "}"))
         }
