@@ -200,23 +200,26 @@ private final class FeedWalker {
         open = Array(repeating: .other, count: 16)
     }
 
-    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data.
+    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data
+    /// (which `read` keeps alive for the whole parse, so an event takes no reference of its own).
     static func handler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(truncatingIfNeeded: XML_SAX2_MAGIC)
         handler.startElementNs = { data, localname, _, uri, _, _, count, _, attributes in
             guard let data, let localname else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
-                .startElement(localname, uri, attributes: attributes, count: Int(count))
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
+                $0.startElement(localname, uri, attributes: attributes, count: Int(count))
+            }
         }
         handler.endElementNs = { data, _, _, _ in
             guard let data else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue().endElement()
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.endElement() }
         }
         let characters: charactersSAXFunc = { data, bytes, count in
             guard let data, let bytes, count > 0 else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
-                .characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
+                $0.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            }
         }
         handler.characters = characters
         handler.ignorableWhitespace = characters
