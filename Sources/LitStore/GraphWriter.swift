@@ -338,7 +338,7 @@ public final class GraphWriter {
     /// `intern` with the new node's canonical property text (`key` = `value` included) made by `json`.
     func intern(label: String, key: String, value: String, json: () -> [UInt8], line: Int? = nil) throws -> Int64 {
         if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
-        precondition(key.utf8.allSatisfy { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F },
+        precondition(key.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x5F },
                      "property key must be a plain name")
         if let cache, !cache.complete.contains(label) {
             try preload(label: label, key: key)
