@@ -292,7 +292,9 @@ extension Ingestor {
                 let large = try entries >= 1_000 && entries > writer.nodeCount()
                 if large { try writer.deferIndexes() }
                 var entryNodes: [(node: Int64, line: Int)] = []
-                while let batch = preparation.pipe.take() {
+                // Each stored batch goes back to the reading thread to be freed there.
+                var next = preparation.pipe.take()
+                while let batch = next {
                     for work in batch {
                         guard case .paper(let paper, let titleKey, let familyKey) = work else {
                             counts.skipped += 1
@@ -307,6 +309,7 @@ extension Ingestor {
                         }
                         entryNodes.append((outcome.node, paper.record.line))
                     }
+                    next = preparation.pipe.take(returning: batch)
                 }
                 if large { try writer.restoreIndexes() }
                 if let citedBy {
