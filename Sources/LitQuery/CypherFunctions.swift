@@ -40,7 +40,7 @@ enum CypherFunctions {
         func add(_ name: String, _ argc: Int?, _ body: @escaping Fn) {
             NativeFunctions.register(db, name, argc, body)
         }
-        // Entities (cy_node, cy_rel, cy_nid, cy_rid), property reads (cy_pj), cy_bool, cy_true,
+        // Entities (cy_node, cy_rel, cy_nid, cy_rid), property reads (cy_prop), cy_bool, cy_true,
         // cy_eq, cy_neq and cy_eqt: NativeFunctions.
         NativeFunctions.registerHotFunctions(db)
         db.add(function: DatabaseFunction("cy_kind", argumentCount: 1, pure: true) { a in

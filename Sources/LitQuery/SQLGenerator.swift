@@ -130,9 +130,11 @@ final class SQLGenerator {
         return "'" + path.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
+    /// A property of the JSON object `propsSQL`: its member whose name is written as the store
+    /// writes `key` (see `cy_prop`).
     static func propertyRead(_ propsSQL: String, _ key: String) -> String {
-        let path = jsonPath(key)
-        return "cy_pj(\(propsSQL) -> \(path))"
+        let written = String(CypherValue.jsonQuote(key).dropFirst().dropLast())
+        return "cy_prop(\(propsSQL), '\(written.replacingOccurrences(of: "'", with: "''"))')"
     }
 
     /// A property of the node whose id is `id`, read through the property memo: rows that repeat
