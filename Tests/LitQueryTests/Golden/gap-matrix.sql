@@ -24,11 +24,15 @@ h32(start, node, p0) AS MATERIALIZED (
   SELECT v.start, v.node, cy_prop(n30.props, 'id') AS p0 FROM vl28 AS v JOIN node AS n30 ON n30.id = v.node WHERE EXISTS (SELECT 1 FROM node_label WHERE node = n30.id AND label = :p31)
 ),
 s34 AS (
-  SELECT s18."v_p" AS "v_p", s18."v_methods" AS "v_methods", cy_collect_distinct(v29.p0) AS "v_model_classes"
-  FROM s18, h32 AS v29, edge AS e22
+  SELECT s18."v_p" AS "v_p", s18."v_methods" AS "v_methods", (SELECT cy_collect_distinct(v29.p0)
+  FROM h32 AS v29, edge AS e22
   WHERE e22.type = :p23
-    AND e22.src = s18."v_p" AND e22.dst = v29.start
-  GROUP BY s18."v_p"
+    AND e22.src = s18."v_p" AND e22.dst = v29.start) AS "v_model_classes"
+  FROM s18
+  WHERE EXISTS (SELECT 1
+  FROM h32 AS v29, edge AS e22
+  WHERE e22.type = :p23
+    AND e22.src = s18."v_p" AND e22.dst = v29.start)
 )
 SELECT (SELECT cy_prop(props, 'year') FROM node WHERE id = s34."v_p") AS c0, s34."v_methods" AS c1, s34."v_model_classes" AS c2
   FROM s34;
