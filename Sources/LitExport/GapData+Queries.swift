@@ -99,29 +99,35 @@ struct GapRows {
 
 /// Taxonomy entry ids looked up by their UTF-8 bytes: the position of the first entry of an id.
 struct EntryLookup {
-    /// By length: each id of that length, as bytes, with its position.
-    let byLength: [[(id: [UInt8], position: Int)]]
+    /// Every id's bytes, one after the other.
+    let bytes: [UInt8]
+    /// By length: where each id of that length starts in `bytes`, with its position.
+    let byLength: [[(start: Int, position: Int)]]
     /// For text that is not ASCII: ids compared as strings (canonically equivalent text matches).
     let byString: [String: Int]
 
     init(_ entries: [TaxonomyNodeView]) {
-        var table: [[(id: [UInt8], position: Int)]] = Array(repeating: [], count: (entries.map(\.id.utf8.count).max() ?? 0) + 1)
-        for (position, e) in entries.enumerated() {
-            let bytes = Array(e.id.utf8)
-            if !table[bytes.count].contains(where: { $0.id == bytes }) { table[bytes.count].append((bytes, position)) }
+        var bytes: [UInt8] = []
+        var table: [[(start: Int, position: Int)]] = Array(repeating: [], count: (entries.map(\.id.utf8.count).max() ?? 0) + 1)
+        var seen = Set<String>()
+        for (position, e) in entries.enumerated() where seen.insert(e.id).inserted {
+            table[e.id.utf8.count].append((bytes.count, position))
+            bytes += e.id.utf8
         }
+        self.bytes = bytes
         byLength = table
         byString = GapData.positions(entries)
     }
 
-    func position(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        if bytes.count < byLength.count {
-            for candidate in byLength[bytes.count] where candidate.id.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
-                return candidate.position
+    func position(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        if text.count < byLength.count, let base = text.baseAddress {
+            let found = bytes.withUnsafeBufferPointer { ids in
+                byLength[text.count].first { id in ids.baseAddress.map { memcmp($0 + id.start, base, text.count) == 0 } ?? true }
             }
+            if let found { return found.position }
         }
-        guard bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        return byString[String(decoding: bytes, as: UTF8.self)]
+        guard text.contains(where: { $0 >= 0x80 }) else { return nil }
+        return byString[String(decoding: text, as: UTF8.self)]
     }
 }
 

@@ -92,23 +92,35 @@ enum NativeFunctions {
     static func forEachString(inList statement: OpaquePointer, _ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         guard sqlite3_column_type(statement, i) == SQLITE_BLOB else { return }
         let count = Int(sqlite3_column_bytes(statement, i))
-        guard count > 0, let p = sqlite3_column_blob(statement, i) else { return }
-        let bytes = UnsafeRawBufferPointer(start: p, count: count)
+        guard count >= 5, let raw = sqlite3_column_blob(statement, i) else { return }
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
         guard bytes[0] == Tag.list.rawValue else { return }
-        var check = ByteReader(bytes: bytes)
-        guard check.skipValue() else { return }
-        var reader = ByteReader(bytes: bytes)
-        reader.at = 1
-        guard let n = reader.u32() else { return }
+        func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+        let n = u32(1)
+        // The items' extents, checked first: a broken encoding reads as null, which has no strings.
+        var at = 5
         for _ in 0..<n {
-            let tag = bytes[reader.at]
-            if tag == Tag.string.rawValue {
-                reader.at += 1
-                let length = Int(reader.u32()!)
-                try body(UnsafeBufferPointer(start: (p + reader.at).assumingMemoryBound(to: UInt8.self), count: length))
-                reader.at += length
+            if at + 5 <= count, bytes[at] == Tag.string.rawValue {
+                at += 5 + u32(at + 1)
+                guard at <= count else { return }
             } else {
+                var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: raw, count: count))
+                reader.at = at
+                guard reader.skipValue() else { return }
+                at = reader.at
+            }
+        }
+        at = 5
+        for _ in 0..<n {
+            if bytes[at] == Tag.string.rawValue {
+                let length = u32(at + 1)
+                try body(UnsafeBufferPointer(start: bytes + at + 5, count: length))
+                at += 5 + length
+            } else {
+                var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: raw, count: count))
+                reader.at = at
                 _ = reader.skipValue()
+                at = reader.at
             }
         }
     }
@@ -491,6 +503,15 @@ enum NativeFunctions {
         default: break
         }
         NativeFunctions.setResult(ctx, CypherValue.parseJSON(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)))
+    }
+
+    /// `cy_sortkey(x)`: the ORDER BY key of a value (see `CypherValue.sortKey`), called per row and key.
+    static func registerSortKey(_ db: Database) {
+        register(db, "cy_sortkey", 1) { ctx, _, argv in
+            var key: [UInt8] = []
+            NativeFunctions.value(argv![0]).appendSortKey(&key)
+            key.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
+        }
     }
 
     static func registerHotFunctions(_ db: Database) {

@@ -113,9 +113,7 @@ enum CypherFunctions {
         add("cy_le", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedDescending) } ?? .null }
         add("cy_gt", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedDescending) } ?? .null }
         add("cy_ge", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedAscending) } ?? .null }
-        db.add(function: DatabaseFunction("cy_sortkey", argumentCount: 1, pure: true) { a in
-            Data(v(a[0]).sortKey)
-        })
+        NativeFunctions.registerSortKey(db)
         add("cy_in", 2) { a in
             switch a[1] {
             case .null: return .null

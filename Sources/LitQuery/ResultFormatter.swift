@@ -130,9 +130,14 @@ public enum ResultFormatter {
                 return
             }
             out += "\""
-            for c in s.unicodeScalars {
-                if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
+            let scalars = s.unicodeScalars
+            var start = scalars.startIndex
+            for i in scalars.indices where scalars[i] == "\"" {
+                out.unicodeScalars.append(contentsOf: scalars[start..<i])
+                out += "\"\""
+                start = scalars.index(after: i)
             }
+            out.unicodeScalars.append(contentsOf: scalars[start...])
             out += "\""
         }
         var out = ""
