@@ -200,23 +200,26 @@ private final class FeedWalker {
         open = Array(repeating: .other, count: 16)
     }
 
-    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data.
+    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data
+    /// (which `read` keeps alive for the whole parse, so an event takes no reference of its own).
     static func handler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(truncatingIfNeeded: XML_SAX2_MAGIC)
         handler.startElementNs = { data, localname, _, uri, _, _, count, _, attributes in
             guard let data, let localname else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
-                .startElement(localname, uri, attributes: attributes, count: Int(count))
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
+                $0.startElement(localname, uri, attributes: attributes, count: Int(count))
+            }
         }
         handler.endElementNs = { data, _, _, _ in
             guard let data else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue().endElement()
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.endElement() }
         }
         let characters: charactersSAXFunc = { data, bytes, count in
             guard let data, let bytes, count > 0 else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue()
-                .characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
+                $0.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            }
         }
         handler.characters = characters
         handler.ignorableWhitespace = characters
@@ -372,6 +375,8 @@ private final class FeedWalker {
         case .entry:
             record = WorkRecord(via: "atom", line: currentLine())
             record.links.reserveCapacity(3)
+            record.authors.reserveCapacity(8)
+            record.categories.reserveCapacity(4)
             inEntry = true
             inAuthor = false
             entryID = nil
@@ -604,7 +609,7 @@ private final class FeedWalker {
         var found: String?
         forEachAttribute { local, value in
             guard local == name || xmlStrEqual(local, name) != 0 else { return true }
-            found = Self.normalised(Self.string(value))
+            found = Self.isNormal(value) ? Self.string(value) : Self.normalised(Self.string(value))
             return false
         }
         return found
@@ -641,6 +646,16 @@ private final class FeedWalker {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `value` is as `normalised` leaves it: no white space but single spaces between words.
+    static func isNormal(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0x20
+        for c in value {
+            if c == 0x0A || c == 0x09 || c == 0x0D || (c == 0x20 && previous == 0x20) { return false }
+            previous = c
+        }
+        return previous != 0x20
     }
 
     /// A String with runs of XML white space collapsed to one space and the ends trimmed.

@@ -11,6 +11,7 @@ public enum Fingerprint {
     ///     Fingerprint.make(title: "Attention Is All You Need!", year: 2017, family: "Vaswani")
     ///     // "attention is all you need|2017|vaswani"
     public static func make(title: String, year: Int, family: String) -> String? {
+        if let fast = makeASCII(title: title, year: year, family: family) { return fast.isEmpty ? nil : fast }
         let t = normalise(title)
         let lastWord = family.split(whereSeparator: { $0 == " " || $0 == "-" }).last.map(String.init) ?? family
         let word = normalise(lastWord)
@@ -19,6 +20,58 @@ public enum Fingerprint {
             : word.replacingOccurrences(of: " ", with: "")
         guard !t.isEmpty, !f.isEmpty else { return nil }
         return "\(t)|\(year)|\(f)"
+    }
+
+    /// `make` for an ASCII title and family name, in one buffer: nil when either is not ASCII, ""
+    /// when `make` gives nil.
+    private static func makeASCII(title: String, year: Int, family: String) -> String? {
+        var title = title, family = family
+        return title.withUTF8 { t in
+            family.withUTF8 { f -> String? in
+                // (Split as Characters, a non-ASCII name may differ: a combining mark joins a space.)
+                for b in f where b >= 0x80 { return nil }
+                // The family name's last word: split at spaces and hyphens, empty pieces dropped.
+                var end = f.count
+                while end > 0, f[end - 1] == 0x20 || f[end - 1] == 0x2D { end -= 1 }
+                var start = end
+                while start > 0, f[start - 1] != 0x20, f[start - 1] != 0x2D { start -= 1 }
+                if end == 0 { start = 0; end = f.count }
+                let capacity = t.count + f.count + 24
+                var nonASCII = false
+                let text = String(unsafeUninitializedCapacity: capacity) { out in
+                    var n = 0
+                    var space = false
+                    for b in t {
+                        if b >= 0x80 { nonASCII = true; return 0 }
+                        let isUpper = b >= 0x41 && b <= 0x5A
+                        if (b >= 0x30 && b <= 0x39) || isUpper || (b >= 0x61 && b <= 0x7A) {
+                            if space && n > 0 { out[n] = 0x20; n += 1 }
+                            space = false
+                            out[n] = isUpper ? b + 0x20 : b
+                            n += 1
+                        } else {
+                            space = true
+                        }
+                    }
+                    if n == 0 { return 0 }
+                    out[n] = UInt8(ascii: "|")
+                    n += 1
+                    for b in String(year).utf8 { out[n] = b; n += 1 }
+                    out[n] = UInt8(ascii: "|")
+                    n += 1
+                    let familyStart = n
+                    for b in f[start..<end] {
+                        let isUpper = b >= 0x41 && b <= 0x5A
+                        if (b >= 0x30 && b <= 0x39) || isUpper || (b >= 0x61 && b <= 0x7A) {
+                            out[n] = isUpper ? b + 0x20 : b
+                            n += 1
+                        }
+                    }
+                    return n == familyStart ? 0 : n
+                }
+                return nonASCII ? nil : text
+            }
+        }
     }
 
     public static func make(_ record: WorkRecord) -> String? {
@@ -96,49 +149,251 @@ public struct PreparedRecord: Sendable {
         self.record = record
         self.fingerprint = fingerprint
         var idents: [(kind: String, value: String)] = []
+        idents.reserveCapacity(4)
         if let arxiv = record.arxiv { idents.append(("arxiv", arxiv.base)) }
         if let doi = record.doi { idents.append(("doi", doi)) }
         if let key = record.bibKey { idents.append(("bibkey", key)) }
         if let fingerprint { idents.append(("fingerprint", fingerprint)) }
         self.idents = idents
         stated = GraphWriter.statedPairs(record)
-        var props = stated
-        if let v = record.arxiv?.version {
-            props.append(("version", .int(v)))
-            props.append(("versions", .array([.int(v)])))
-        }
-        if let key = record.bibKey {
-            props.append(("key", .string(key)))
-            props.append(("bibkeys", .array([.string(key)])))
-        }
-        createJSON = JSONValue.encodeObject(props)
-        provenanceJSON = JSONValue.encodeObject(GraphWriter.provenancePairs(record, stated))
+        createJSON = Self.createObject(record)
+        provenanceJSON = Self.provenanceObject(record)
         var evidence: [UInt8] = []
+        evidence.reserveCapacity(48 + source.path.utf8.count)
         GraphWriter.appendEvidence(via: record.via, line: record.line, source: source.path, to: &evidence)
         // The edge property objects are written as `addEdge` writes them: the keys other than the
         // evidence in sorted order, then `line`, `source`, `via`.
-        authorEdges = record.authors.enumerated().map { i, person in
-            var props: [UInt8] = [UInt8(ascii: "{")]
-            props.reserveCapacity(32 + evidence.count)
+        var authorEdges: [[UInt8]] = []
+        authorEdges.reserveCapacity(record.authors.count)
+        for (i, person) in record.authors.enumerated() {
+            var props: [UInt8] = []
+            props.reserveCapacity(16 + evidence.count)
+            props.append(UInt8(ascii: "{"))
             if !person.affiliations.isEmpty {
                 props.append(contentsOf: "\"affiliations\":".utf8)
-                JSONValue.array(person.affiliations.map(JSONValue.string)).encode(into: &props)
+                ObjectWriter.appendStrings(person.affiliations, to: &props)
                 props.append(UInt8(ascii: ","))
             }
             props.append(contentsOf: "\"position\":".utf8)
-            props.append(contentsOf: String(i + 1).utf8)
+            ObjectWriter.appendInt(i + 1, to: &props)
             props.append(UInt8(ascii: ","))
             props.append(contentsOf: evidence)
-            return props
+            authorEdges.append(props)
         }
-        categoryEdges = record.categories.map { category in
+        self.authorEdges = authorEdges
+        var categoryEdges: [[UInt8]] = []
+        categoryEdges.reserveCapacity(record.categories.count)
+        for category in record.categories {
             var props: [UInt8] = []
             props.reserveCapacity(16 + evidence.count)
             props.append(contentsOf: (category == record.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
             props.append(contentsOf: evidence)
-            return props
+            categoryEdges.append(props)
         }
-        venueEdge = [UInt8(ascii: "{")] + evidence
+        self.categoryEdges = categoryEdges
+        evidence.insert(UInt8(ascii: "{"), at: 0)
+        venueEdge = evidence
+    }
+
+    /// The property object of a new Paper: `GraphWriter.statedPairs` plus `version`, `versions`,
+    /// `key` and `bibkeys`, written member by member in key order (the canonical text of
+    /// `JSONValue.object`, without building the values).
+    static func createObject(_ r: WorkRecord) -> [UInt8] {
+        var o = ObjectWriter(capacity: 256 + (r.abstract?.utf8.count ?? 0) + (r.title?.utf8.count ?? 0))
+        o.string("abstract", r.abstract)
+        o.string("arxiv", r.arxiv?.base)
+        if let key = r.bibKey {
+            o.key("bibkeys")
+            ObjectWriter.appendStrings(CollectionOfOne(key), to: &o.out)
+        }
+        o.string("comment", r.comment)
+        o.string("doi", r.doi)
+        o.string("entry_type", r.entryType)
+        o.string("journal_ref", r.journalRef)
+        if let key = r.bibKey {
+            o.key("key")
+            JSONValue.appendQuoted(key, to: &o.out)
+        }
+        if !r.keywords.isEmpty {
+            o.key("keywords")
+            ObjectWriter.appendStrings(r.keywords, to: &o.out)
+        }
+        if let m = r.month { o.int("month", m) }
+        o.string("primary_category", r.primaryCategory)
+        o.string("published", r.published)
+        o.string("title", r.title)
+        o.string("updated", r.updated)
+        o.string("venue", r.venue)
+        if let v = r.arxiv?.version {
+            o.int("version", v)
+            o.key("versions")
+            o.out.append(UInt8(ascii: "["))
+            ObjectWriter.appendInt(v, to: &o.out)
+            o.out.append(UInt8(ascii: "]"))
+        }
+        if let y = r.year { o.int("year", y) }
+        return o.finish()
+    }
+
+    /// What this source stated, for `provenance.fields`: the stated properties (texts longer than
+    /// `GraphWriter.provenanceTextLimit` as `true`) plus version, key, authors, categories, links and
+    /// the extra fields not named so, written member by member in key order.
+    static func provenanceObject(_ r: WorkRecord) -> [UInt8] {
+        var o = ObjectWriter(capacity: 512 + 24 * r.authors.count)
+        if !r.extra.isEmpty { o.pending = unnamedExtras(r) }
+        let limit = GraphWriter.provenanceTextLimit
+        o.text("abstract", r.abstract, limit: limit)
+        o.text("arxiv", r.arxiv?.base, limit: limit)
+        if !r.authors.isEmpty {
+            o.key("authors")
+            o.out.append(UInt8(ascii: "["))
+            for (i, person) in r.authors.enumerated() {
+                if i > 0 { o.out.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(person.display, to: &o.out)
+            }
+            o.out.append(UInt8(ascii: "]"))
+        }
+        if !r.categories.isEmpty {
+            o.key("categories")
+            ObjectWriter.appendStrings(r.categories, to: &o.out)
+        }
+        o.text("comment", r.comment, limit: limit)
+        o.text("doi", r.doi, limit: limit)
+        o.text("entry_type", r.entryType, limit: limit)
+        o.text("journal_ref", r.journalRef, limit: limit)
+        if let key = r.bibKey {
+            o.key("key")
+            JSONValue.appendQuoted(key, to: &o.out)
+        }
+        if !r.keywords.isEmpty {
+            o.key("keywords")
+            ObjectWriter.appendStrings(r.keywords, to: &o.out)
+        }
+        if !r.links.isEmpty {
+            o.key("links")
+            o.out.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ key: String, _ value: String) {
+                if !first { o.out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONValue.appendQuoted(key, to: &o.out)
+                o.out.append(UInt8(ascii: ":"))
+                JSONValue.appendQuoted(value, to: &o.out)
+            }
+            if r.links.count == 1 {
+                for (key, value) in r.links { member(key, value) }
+            } else {
+                for (key, value) in r.links.sorted(by: { $0.key < $1.key }) { member(key, value) }
+            }
+            o.out.append(UInt8(ascii: "}"))
+        }
+        if let m = r.month { o.int("month", m) }
+        o.text("primary_category", r.primaryCategory, limit: limit)
+        o.text("published", r.published, limit: limit)
+        o.text("title", r.title, limit: limit)
+        o.text("updated", r.updated, limit: limit)
+        o.text("venue", r.venue, limit: limit)
+        if let v = r.arxiv?.version { o.int("version", v) }
+        if let y = r.year { o.int("year", y) }
+        return o.finish()
+    }
+
+    /// The record's extra fields whose names are not among the provenance members the record
+    /// states, in key order.
+    private static func unnamedExtras(_ r: WorkRecord) -> [(String, String)] {
+        var named = Set(GraphWriter.statedPairs(r).map(\.0))
+        if r.arxiv?.version != nil { named.insert("version") }
+        if r.bibKey != nil { named.insert("key") }
+        if !r.authors.isEmpty { named.insert("authors") }
+        if !r.categories.isEmpty { named.insert("categories") }
+        if !r.links.isEmpty { named.insert("links") }
+        return r.extra.filter { !named.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// Writes a JSON object's members in the order given, which the caller makes the key order, so
+/// that the text is canonical (as `JSONValue.object(…).encoded`). String members are written only
+/// when not empty. Members in `pending` (sorted by key) are merged in before the first given key
+/// that sorts after theirs.
+struct ObjectWriter {
+    var out: [UInt8] = []
+    var pending: [(String, String)] = []
+    private var next = 0
+
+    init(capacity: Int) {
+        out.reserveCapacity(capacity)
+        out.append(UInt8(ascii: "{"))
+    }
+
+    /// Starts the member `key`: the separator, the quoted key and the colon.
+    mutating func key(_ key: StaticString) {
+        if next < pending.count { flushPending(before: key.description) }
+        separator()
+        out.append(0x22)
+        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        out.append(0x22)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func separator() {
+        if out.count > 1 { out.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func flushPending(before key: String?) {
+        while next < pending.count, key.map({ pending[next].0 < $0 }) ?? true {
+            separator()
+            JSONValue.appendQuoted(pending[next].0, to: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONValue.appendQuoted(pending[next].1, to: &out)
+            next += 1
+        }
+    }
+
+    mutating func string(_ key: StaticString, _ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        self.key(key)
+        JSONValue.appendQuoted(value, to: &out)
+    }
+
+    /// A stated text for provenance: `true` when longer than `limit` bytes.
+    mutating func text(_ key: StaticString, _ value: String?, limit: Int) {
+        guard let value, !value.isEmpty else { return }
+        self.key(key)
+        if value.utf8.count > limit {
+            out.append(contentsOf: "true".utf8)
+        } else {
+            JSONValue.appendQuoted(value, to: &out)
+        }
+    }
+
+    mutating func int(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        Self.appendInt(value, to: &out)
+    }
+
+    mutating func finish() -> [UInt8] {
+        flushPending(before: nil)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            out.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    static func appendStrings<C: Collection>(_ values: C, to out: inout [UInt8]) where C.Element == String {
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for value in values {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONValue.appendQuoted(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 }
 
@@ -293,30 +548,6 @@ extension GraphWriter {
     /// Text fields longer than this are recorded in provenance as `true` (stated; the value is on
     /// the node and in the full-text index) rather than copied.
     static let provenanceTextLimit = 240
-
-    /// What this source stated, for `provenance.fields`: the stated properties plus version, authors,
-    /// categories, links and extra fields.
-    static func provenancePairs(_ r: WorkRecord, _ stated: [(String, JSONValue)]) -> [(String, JSONValue)] {
-        var f: [(String, JSONValue)] = []
-        f.reserveCapacity(stated.count + 5 + r.extra.count)
-        for (key, value) in stated {
-            if case .string(let text) = value, text.utf8.count > provenanceTextLimit {
-                f.append((key, .bool(true)))
-            } else {
-                f.append((key, value))
-            }
-        }
-        if let v = r.arxiv?.version { f.append(("version", .int(v))) }
-        if let key = r.bibKey { f.append(("key", .string(key))) }
-        if !r.authors.isEmpty { f.append(("authors", .array(r.authors.map { .string($0.display) }))) }
-        if !r.categories.isEmpty { f.append(("categories", .array(r.categories.map(JSONValue.string)))) }
-        if !r.links.isEmpty { f.append(("links", .object(r.links.mapValues(JSONValue.string)))) }
-        if !r.extra.isEmpty {
-            let named = f.count
-            for (k, v) in r.extra where !f[..<named].contains(where: { $0.0 == k }) { f.append((k, .string(v))) }
-        }
-        return f
-    }
 
     /// The record's fingerprint, remembered for the record last asked about (resolve, then upsert).
     private func fingerprint(_ r: WorkRecord) -> String? {

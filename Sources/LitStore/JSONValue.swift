@@ -73,22 +73,6 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// The canonical JSON text of the object with these members (keys distinct), as UTF-8 bytes:
-    /// the same text as `.object(Dictionary(pairs)).encoded`, without building the dictionary.
-    public static func encodeObject(_ pairs: [(String, JSONValue)]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        out.append(UInt8(ascii: "{"))
-        for (i, (key, value)) in pairs.sorted(by: { $0.0 < $1.0 }).enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendQuoted(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            value.encode(into: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
     /// Appends `s` as a JSON string literal.
     public static func appendQuoted(_ s: String, to out: inout String) {
         var bytes: [UInt8] = []
@@ -102,13 +86,32 @@ public enum JSONValue: Hashable, Sendable {
         s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
     }
 
-    /// Appends UTF-8 text as a JSON string literal; runs of bytes that need no escape are copied whole.
+    /// Appends UTF-8 text as a JSON string literal; runs of bytes that need no escape are copied
+    /// whole, found eight bytes at a time.
     public static func appendQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
+        guard let base = bytes.baseAddress else {
+            out.append(0x22)
+            return
+        }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
         var start = 0
-        for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+        var i = 0
+        while i < count {
+            // Whole words with no control character, quote or backslash are skipped.
+            while i + 8 <= count, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            let stop = min(i + 8, count)
+            while i < stop {
+                let b = base[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C { break }
+                i += 1
+            }
+            if i == stop { continue }
+            let b = base[i]
             if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-            start = i + 1
+            i += 1
+            start = i
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)
             case 0x5C: out.append(0x5C); out.append(0x5C)
@@ -118,11 +121,28 @@ public enum JSONValue: Hashable, Sendable {
             default:
                 let hex: StaticString = "0123456789abcdef"
                 let digits = hex.utf8Start
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(b >> 4)], digits[Int(b & 0xF)]])
+                out.append(0x5C)
+                out.append(UInt8(ascii: "u"))
+                out.append(0x30)
+                out.append(0x30)
+                out.append(digits[Int(b >> 4)])
+                out.append(digits[Int(b & 0xF)])
             }
         }
-        if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
+        if start < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         out.append(0x22)
+    }
+
+    /// Whether one of the eight bytes of `w` may be below 0x20, a quote or a backslash (exact when
+    /// false).
+    @inline(__always)
+    private static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (w &- ones &* 0x20) & ~w & highs
+        let q = w ^ (ones &* 0x22), s = w ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q & highs
+        let backslash = (s &- ones) & ~s & highs
+        return (below20 | quote | backslash) != 0
     }
 
     /// Parses JSON text; nil when it is not valid JSON.
