@@ -14,6 +14,8 @@ final class BatchPipe<Element: Sendable>: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var batches: [[Element]] = []
+    /// Batches the consumer is done with, released by the producer (see `take(returning:)`).
+    private var spent: [[Element]] = []
     private let capacity: Int
     private var closed = false
     private var cancelled = false
@@ -23,11 +25,15 @@ final class BatchPipe<Element: Sendable>: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Adds a batch, waiting while `capacity` batches are queued.
+    /// Adds a batch, waiting while `capacity` batches are queued. Batches the consumer handed back
+    /// are released here, on the producer's thread.
     func put(_ batch: [Element]) throws {
+        var released: [[Element]] = []
+        defer { released.removeAll() }
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !cancelled { condition.wait() }
+        swap(&released, &spent)
         if cancelled { throw Cancelled() }
         batches.append(batch)
         condition.broadcast()
@@ -42,9 +48,12 @@ final class BatchPipe<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next batch in order, waiting for one; nil once the pipe is closed and empty, or cancelled.
-    func take() -> [Element]? {
+    /// `spent`, the batch the consumer is done with, goes back to the producer to be freed there:
+    /// releasing many small objects costs the consumer (the busier thread) time it can spend better.
+    func take(returning spent: [Element]? = nil) -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
+        if let spent, !closed { self.spent.append(spent) }
         while batches.isEmpty && !closed && !cancelled { condition.wait() }
         if cancelled || batches.isEmpty { return nil }
         let batch = batches.removeFirst()

@@ -283,7 +283,8 @@ public final class Ingestor {
         do {
             try store.writeSession(source: source, cache: cache) { writer in
                 do {
-                    while let batch = file.pipe.take() {
+                    var next = file.pipe.take()
+                    while let batch = next {
                         for prepared in batch {
                             let outcome = try writer.upsert(prepared, into: writer.resolve(prepared))
                             switch outcome.outcome {
@@ -295,6 +296,7 @@ public final class Ingestor {
                         onProgress?(IngestProgress(bytesDone: done + file.bytesRead, bytesTotal: total, file: input.path,
                                                    papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged
                                                        + counts.new + counts.updated + counts.unchanged))
+                        next = file.pipe.take(returning: batch)
                     }
                 } catch {
                     file.pipe.cancel()

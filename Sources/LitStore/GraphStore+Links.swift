@@ -191,13 +191,11 @@ extension GraphWriter {
     /// nothing, since a failure rolls the whole session back anyway. FAIL stops at the failing row
     /// without undoing the statement, which needs no such journal.
     public func insertEdges(_ batch: EdgeBatch) throws {
-        let perStatement = 200
         var start = 0
         try batch.props.withUnsafeBufferPointer { props in
             while start < batch.rows.count {
-                let rows = min(perStatement, batch.rows.count - start)
-                let insert = try raw("INSERT OR FAIL INTO edge(type, src, dst, props) VALUES "
-                                     + Array(repeating: "(?,?,?,?)", count: rows).joined(separator: ","))
+                let rows = min(Self.edgesPerInsert, batch.rows.count - start)
+                let insert = try raw(Self.edgeInsertSQL[rows])
                 var from = start == 0 ? 0 : batch.rows[start - 1].end
                 for row in batch.rows[start..<(start + rows)] {
                     insert.bind(batch.types[row.type])
@@ -210,6 +208,15 @@ extension GraphWriter {
                 start += rows
             }
         }
+    }
+
+    /// Edges per multi-row INSERT in `insertEdges`.
+    static let edgesPerInsert = 200
+
+    /// The INSERT of n edges, by n (index 0 unused): written once, not per paper.
+    private static let edgeInsertSQL: [String] = (0...edgesPerInsert).map { n in
+        "INSERT OR FAIL INTO edge(type, src, dst, props) VALUES "
+            + Array(repeating: "(?,?,?,?)", count: max(n, 1)).joined(separator: ",")
     }
 
     /// Runs `body` over `count` items in chunks of `rowsPerStatement` with a statement made by `sql(rows)`

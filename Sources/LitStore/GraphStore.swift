@@ -36,7 +36,7 @@ public final class GraphStore: @unchecked Sendable {
                 try Schema.migrator().migrate(queue)
                 // A bulk load that was interrupted leaves its deferred indexes to be built here.
                 try queue.inDatabase { db in
-                    if try Self.missingIndexes(db) { try db.inTransaction { try Schema.restoreIndexes(db); return .commit } }
+                    if try Self.missingIndexes(db) { try db.inTransaction { try Schema.endBulkLoad(db); return .commit } }
                 }
             }
         } catch let error as DatabaseError {
@@ -55,30 +55,40 @@ public final class GraphStore: @unchecked Sendable {
         return Schema.deferrableIndexes.contains { !present.contains($0.name) }
     }
 
-    /// Drops the indexes the ingest does not read (edges by target and by type, nodes by property,
-    /// identifiers and labels by node) before a bulk load: maintaining them row by row costs more
-    /// than building them once with one sort at the end (`restoreIndexes`). Each file still commits on its own. Queries that run
-    /// meanwhile stay correct but scan; if the load is interrupted, the next writable open of the
-    /// store builds the indexes again.
+    /// Starts a bulk load. Drops the indexes the ingest does not read (edges by target and by type,
+    /// nodes by property, identifiers and labels by node): maintaining them row by row costs more
+    /// than building them once with one sort at the end (`restoreIndexes`). Pauses the full-text
+    /// index's background merging (`Schema.beginBulkLoad`), and lets the write-ahead log grow to
+    /// `Schema.bulkCheckpointPages` before it is copied into the database, so that pages each
+    /// file's commit writes again (identifiers, interior pages) are copied once rather than at
+    /// every checkpoint. Each file still commits on its own. Queries that run meanwhile stay
+    /// correct but scan; if the load is interrupted, the next writable open of the store builds
+    /// the indexes again.
     public func deferIndexes() throws {
         try queue.inDatabase { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.bulkCheckpointPages)")
             try db.inTransaction {
-                for index in Schema.deferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+                try Schema.beginBulkLoad(db)
                 return .commit
             }
         }
     }
 
-    /// Builds the indexes `deferIndexes` dropped, in one transaction.
+    /// Ends a bulk load: builds the indexes `deferIndexes` dropped, in one transaction, with the
+    /// full-text index's merging and the log's checkpoints back to normal.
     public func restoreIndexes() throws {
         try queue.inDatabase { db in
             // The sorter that builds an index holds up to the page cache's size in memory: a
             // smaller cache keeps the peak down (each write session sets its own size again).
+            // One helper thread sorts while the main one scans (the reading thread is done by now).
             try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA threads = 1")
+            defer { try? db.execute(sql: "PRAGMA threads = 0") }
             try db.inTransaction {
-                try Schema.restoreIndexes(db)
+                try Schema.endBulkLoad(db)
                 return .commit
             }
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.checkpointPages)")
         }
     }
 

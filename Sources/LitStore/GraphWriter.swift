@@ -327,7 +327,8 @@ public final class GraphWriter {
     public func intern(label: String, key: String, value: String, props: @autoclosure () -> [String: JSONValue],
                        line: Int? = nil) throws -> Int64 {
         if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
-        precondition(key.allSatisfy { $0.isLetter || $0 == "_" }, "property key must be a plain name")
+        precondition(key.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x5F },
+                     "property key must be a plain name")
         if let cache, !cache.complete.contains(label) {
             try preload(label: label, key: key)
             if let id = cache.ids[label]?[value] { return id }

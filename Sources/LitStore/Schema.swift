@@ -42,6 +42,30 @@ public enum Schema {
         for index in deferrableIndexes { try db.execute(sql: index.sql) }
     }
 
+    /// Starts a bulk load (`GraphStore.deferIndexes`): drops the deferrable indexes and stops
+    /// FTS5's automatic merging of the full-text index's segments. Each file's commit still adds one
+    /// segment; FTS5's crisis merge (16 segments of a level) keeps their number low, and each text
+    /// is merged about once instead of at every level of a four-way merge.
+    static func beginBulkLoad(_ db: Database) throws {
+        for index in deferrableIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('automerge', 0)")
+    }
+
+    /// Ends a bulk load, or repairs one that was interrupted: builds the missing indexes and turns
+    /// the full-text index's automatic merging back on (FTS5's default, 4).
+    static func endBulkLoad(_ db: Database) throws {
+        try restoreIndexes(db)
+        try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('automerge', \(ftsAutomerge))")
+    }
+
+    /// FTS5's `automerge` outside a bulk load (its default).
+    static let ftsAutomerge = 4
+
+    /// WAL pages after which a commit copies the log into the database: SQLite's default, and
+    /// the larger value of a bulk load (256 MB of 16 KB pages).
+    static let checkpointPages = 1000
+    static let bulkCheckpointPages = 16384
+
     /// The page size of a new database file, in bytes.
     public static let pageSize = 16384
 
