@@ -97,6 +97,40 @@ struct GapRows {
     }
 }
 
+/// Taxonomy entry ids looked up by their UTF-8 bytes: the position of the first entry of an id.
+struct EntryLookup {
+    /// Every id's bytes, one after the other.
+    let bytes: [UInt8]
+    /// By length: where each id of that length starts in `bytes`, with its position.
+    let byLength: [[(start: Int, position: Int)]]
+    /// For text that is not ASCII: ids compared as strings (canonically equivalent text matches).
+    let byString: [String: Int]
+
+    init(_ entries: [TaxonomyNodeView]) {
+        var bytes: [UInt8] = []
+        var table: [[(start: Int, position: Int)]] = Array(repeating: [], count: (entries.map(\.id.utf8.count).max() ?? 0) + 1)
+        var seen = Set<String>()
+        for (position, e) in entries.enumerated() where seen.insert(e.id).inserted {
+            table[e.id.utf8.count].append((bytes.count, position))
+            bytes += e.id.utf8
+        }
+        self.bytes = bytes
+        byLength = table
+        byString = GapData.positions(entries)
+    }
+
+    func position(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        if text.count < byLength.count, let base = text.baseAddress {
+            let found = bytes.withUnsafeBufferPointer { ids in
+                byLength[text.count].first { id in ids.baseAddress.map { memcmp($0 + id.start, base, text.count) == 0 } ?? true }
+            }
+            if let found { return found.position }
+        }
+        guard text.contains(where: { $0 >= 0x80 }) else { return nil }
+        return byString[String(decoding: text, as: UTF8.self)]
+    }
+}
+
 /// Runs the saved gap queries on one store; a query's errors become diagnostics on its text.
 struct GapQueryRunner: Sendable {
     let store: GraphStore
@@ -106,6 +140,19 @@ struct GapQueryRunner: Sendable {
         let text = GapQueries.text(name, folder: folder)
         do {
             return GapRows(try QueryEngine.run(text, parameters: parameters, on: store))
+        } catch let error as QueryError {
+            throw error.diagnostic(source: text, file: GapQueries.path(name, folder: folder))
+        }
+    }
+
+    /// Runs query `name`, handing each row to `body` as it comes with the positions of the
+    /// query's columns (nil for a column the query lacks).
+    func run(_ name: String, forEachRow body: (QueryRow, (String) -> Int?) throws -> Void) throws {
+        let text = GapQueries.text(name, folder: folder)
+        do {
+            let compiled = try QueryEngine.compile(text)
+            let index = Dictionary(compiled.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            try QueryEngine.execute(compiled, on: store) { row in try body(row, { index[$0] }) }
         } catch let error as QueryError {
             throw error.diagnostic(source: text, file: GapQueries.path(name, folder: folder))
         }
@@ -146,12 +193,13 @@ extension GapData {
             default: gaps.append(view)
             }
         }
-        // One row per paper: its columns read by position, the lists taken apart once.
-        let matrix = try runner.run("gap-matrix")
-        let year = matrix.index["year"], methodsColumn = matrix.index["methods"], classesColumn = matrix.index["model_classes"]
-        let papers = matrix.result.rows.map { row in
-            GapPaperLinks(year: year.flatMap { int(row[$0]) }, methods: GapQueryRunner.strings(methodsColumn.map { row[$0] }),
-                          modelClasses: GapQueryRunner.strings(classesColumn.map { row[$0] }))
+        // One row per paper, read as the query runs: the ids in its lists looked up as bytes.
+        let methodIDs = EntryLookup(methods), classIDs = EntryLookup(classes)
+        var papers = GapPaperRows()
+        try runner.run("gap-matrix") { row, column in
+            papers.startRow(year: column("year").flatMap { row.int($0) }.map { Int($0) })
+            if let c = column("methods") { row.forEachString(inList: c) { if let i = methodIDs.position($0) { papers.addMethod(i) } } }
+            if let c = column("model_classes") { row.forEachString(inList: c) { if let i = classIDs.position($0) { papers.addModelClass(i) } } }
         }
         var concerns: [String: [String]] = [:], addressing: [String: [PaperSummary]] = [:]
         let status = try runner.run("gap-status").map { row -> (String, CypherValue?, PaperSummary?)? in

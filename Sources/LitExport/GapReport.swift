@@ -7,20 +7,44 @@
 import Foundation
 import LitStore
 
-/// A paper linked to a method and to a model class: its year and every entry it counts under
-/// (the entries it is linked to and those they specialise, transitively).
-public struct GapPaperLinks: Sendable, Equatable {
-    public var year: Int?
-    /// Method ids.
-    public var methods: [String]
-    /// Model class ids.
-    public var modelClasses: [String]
+/// The papers linked to a method and to a model class, one row each: its year and every entry it
+/// counts under (the entries it is linked to and those they specialise, transitively), as positions
+/// in `GapData.methods` and `GapData.modelClasses`, each once. Kept flat: a row costs no allocation.
+public struct GapPaperRows: Sendable, Equatable {
+    var years: [Int?] = []
+    var methodItems: [Int32] = [], methodEnds: [Int] = []
+    var classItems: [Int32] = [], classEnds: [Int] = []
 
-    public init(year: Int?, methods: [String], modelClasses: [String]) {
-        self.year = year
-        self.methods = methods
-        self.modelClasses = modelClasses
+    public init() {}
+
+    public var count: Int { years.count }
+
+    /// Starts a row: a paper and its year; its entries follow with `addMethod` and `addModelClass`.
+    public mutating func startRow(year: Int?) {
+        years.append(year)
+        methodEnds.append(methodItems.count)
+        classEnds.append(classItems.count)
     }
+
+    /// Adds method `position` to the last row (a position it has already is left out).
+    public mutating func addMethod(_ position: Int) {
+        if !methodItems[methodEnds[methodEnds.count - 1]...].contains(Int32(position)) {
+            methodItems.append(Int32(position))
+            methodEnds[methodEnds.count - 1] = methodItems.count
+        }
+    }
+
+    /// Adds model class `position` to the last row (a position it has already is left out).
+    public mutating func addModelClass(_ position: Int) {
+        if !classItems[classEnds[classEnds.count - 1]...].contains(Int32(position)) {
+            classItems.append(Int32(position))
+            classEnds[classEnds.count - 1] = classItems.count
+        }
+    }
+
+    public func year(_ row: Int) -> Int? { years[row] }
+    public func methods(_ row: Int) -> ArraySlice<Int32> { methodItems[(row == 0 ? 0 : methodEnds[row - 1])..<methodEnds[row]] }
+    public func modelClasses(_ row: Int) -> ArraySlice<Int32> { classItems[(row == 0 ? 0 : classEnds[row - 1])..<classEnds[row]] }
 }
 
 /// What the report is computed from: taxonomy entries, the papers linked to them, and a way to
@@ -29,8 +53,8 @@ public struct GapData: Sendable {
     public var methods: [TaxonomyNodeView]
     public var modelClasses: [TaxonomyNodeView]
     public var gaps: [TaxonomyNodeView]
-    /// One entry per paper linked to a method and a model class.
-    public var papers: [GapPaperLinks]
+    /// One row per paper linked to a method and a model class.
+    public var papers: GapPaperRows
     /// Gap id → ids of the methods and model classes it concerns.
     public var concerns: [String: [String]]
     /// Gap id → papers addressing it.
@@ -39,7 +63,7 @@ public struct GapData: Sendable {
     public var cellPapers: @Sendable (_ method: String, _ modelClass: String) throws -> [PaperSummary]
 
     public init(methods: [TaxonomyNodeView], modelClasses: [TaxonomyNodeView], gaps: [TaxonomyNodeView],
-                papers: [GapPaperLinks], concerns: [String: [String]], addressing: [String: [PaperSummary]],
+                papers: GapPaperRows, concerns: [String: [String]], addressing: [String: [PaperSummary]],
                 cellPapers: @escaping @Sendable (String, String) throws -> [PaperSummary]) {
         self.methods = methods
         self.modelClasses = modelClasses
@@ -48,6 +72,11 @@ public struct GapData: Sendable {
         self.concerns = concerns
         self.addressing = addressing
         self.cellPapers = cellPapers
+    }
+
+    /// Entry id → the position of its first entry.
+    static func positions(_ entries: [TaxonomyNodeView]) -> [String: Int] {
+        Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Reads the data from the store's domain tables, rolling specialisations up here.
@@ -67,9 +96,13 @@ public struct GapData: Sendable {
             entry.classes.formUnion(classAncestors[link.modelClass] ?? [link.modelClass])
             perPaper[link.paper.id] = entry
         }
-        let papers = perPaper.keys.sorted().map { id in
+        let methodPosition = GapData.positions(methods), classPosition = GapData.positions(classes)
+        var papers = GapPaperRows()
+        for id in perPaper.keys.sorted() {
             let e = perPaper[id]!
-            return GapPaperLinks(year: e.year, methods: e.methods.sorted(), modelClasses: e.classes.sorted())
+            papers.startRow(year: e.year)
+            for m in e.methods.sorted() { if let i = methodPosition[m] { papers.addMethod(i) } }
+            for c in e.classes.sorted() { if let i = classPosition[c] { papers.addModelClass(i) } }
         }
         var concerns: [String: [String]] = [:]
         for (gap, targets) in try store.gapConcerns() {
@@ -237,21 +270,23 @@ public struct GapReportBuilder: Sendable {
         let methodIndex = Dictionary(methods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let classIndex = Dictionary(classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Each paper as the axis positions it counts under, each once.
+        let methodAxis = data.methods.map { methodIndex[$0.id]! }, classAxis = data.modelClasses.map { classIndex[$0.id]! }
         var rows: [(year: Int?, methods: [Int], classes: [Int])] = []
         rows.reserveCapacity(data.papers.count)
         var yearSet = Set<Int>()
-        // The distinct positions of a paper's entries (a handful: a linear search beats a set).
-        func positions(_ ids: [String], _ index: [String: Int]) -> [Int] {
+        // The distinct axis positions of a paper's entries (a handful: a linear search beats a set).
+        func positions(_ entries: ArraySlice<Int32>, _ axis: [Int]) -> [Int] {
             var out: [Int] = []
-            out.reserveCapacity(ids.count)
-            for id in ids { if let i = index[id], !out.contains(i) { out.append(i) } }
+            out.reserveCapacity(entries.count)
+            for e in entries where !out.contains(axis[Int(e)]) { out.append(axis[Int(e)]) }
             return out
         }
-        for paper in data.papers {
-            let ms = positions(paper.methods, methodIndex), cs = positions(paper.modelClasses, classIndex)
+        for r in 0..<data.papers.count {
+            let ms = positions(data.papers.methods(r), methodAxis), cs = positions(data.papers.modelClasses(r), classAxis)
             guard !ms.isEmpty && !cs.isEmpty else { continue }
-            if let y = paper.year { yearSet.insert(y) }
-            rows.append((paper.year, ms, cs))
+            let year = data.papers.year(r)
+            if let y = year { yearSet.insert(y) }
+            rows.append((year, ms, cs))
         }
         let years = yearSet.sorted()
         let yearIndex = Dictionary(years.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

@@ -6,6 +6,7 @@
 // of LitQuery that imports SQLite's C interface.
 import Foundation
 import GRDB
+import LitStore
 internal import GRDBSQLite
 
 enum NativeFunctions {
@@ -78,6 +79,49 @@ enum NativeFunctions {
             if reader.sawEntity { entities = true }
             return value
         default: return .null
+        }
+    }
+
+    /// Column `i` when SQLite holds it as an integer.
+    static func integer(_ statement: OpaquePointer, _ i: Int32) -> Int64? {
+        sqlite3_column_type(statement, i) == SQLITE_INTEGER ? sqlite3_column_int64(statement, i) : nil
+    }
+
+    /// The strings of the list encoded in column `i` (see `QueryRow.forEachString`); nothing when
+    /// the column is no list or its encoding is broken (it would read as null).
+    static func forEachString(inList statement: OpaquePointer, _ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        guard sqlite3_column_type(statement, i) == SQLITE_BLOB else { return }
+        let count = Int(sqlite3_column_bytes(statement, i))
+        guard count >= 5, let raw = sqlite3_column_blob(statement, i) else { return }
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        guard bytes[0] == Tag.list.rawValue else { return }
+        func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+        let n = u32(1)
+        // The items' extents, checked first: a broken encoding reads as null, which has no strings.
+        var at = 5
+        for _ in 0..<n {
+            if at + 5 <= count, bytes[at] == Tag.string.rawValue {
+                at += 5 + u32(at + 1)
+                guard at <= count else { return }
+            } else {
+                var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: raw, count: count))
+                reader.at = at
+                guard reader.skipValue() else { return }
+                at = reader.at
+            }
+        }
+        at = 5
+        for _ in 0..<n {
+            if bytes[at] == Tag.string.rawValue {
+                let length = u32(at + 1)
+                try body(UnsafeBufferPointer(start: bytes + at + 5, count: length))
+                at += 5 + length
+            } else {
+                var reader = ByteReader(bytes: UnsafeRawBufferPointer(start: raw, count: count))
+                reader.at = at
+                _ = reader.skipValue()
+                at = reader.at
+            }
         }
     }
 
@@ -226,75 +270,152 @@ enum NativeFunctions {
         }, nil, nil, nil)
     }
 
-    /// The items collected so far by one group's `cy_collect`: the list's encoding, its count
-    /// written last. For `cy_collect_distinct`, where each item starts and whether it came as a
-    /// blob, to compare a new value with them as SQLite's DISTINCT does; past `linearLimit` items
-    /// they are compared through `seen`.
-    final class CollectBuffer {
-        var bytes: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
-        var count: UInt32 = 0
-        var starts: [Int] = []
-        var fromBlob: [Bool] = []
-        /// Where the items taken end (a value being considered is appended after it).
-        var end = 5
-        var seen: Set<DistinctKey>?
+    /// One group's `cy_collect` / `cy_collect_distinct`, kept in SQLite's aggregate context (zeroed
+    /// before the group's first row): the list's encoding in a malloc'd buffer, its count written
+    /// last. For the distinct form, where each item starts (shifted left once, the low bit set for
+    /// an item that came as a blob) to compare a new value with them as SQLite's DISTINCT does;
+    /// past `linearLimit` items they are compared through a set. Plain memory, so that a row costs
+    /// no allocation and no exclusivity check.
+    struct CollectState {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length: Int
+        var capacity: Int
+        var count: UInt32
+        var starts: UnsafeMutablePointer<Int>?
+        var startsCapacity: Int
+        /// An `Unmanaged<SeenItems>` once the items are too many to compare one by one.
+        var seen: UnsafeMutableRawPointer?
+
         static let linearLimit = 16
 
-        /// A value as SQLite's DISTINCT tells values apart: numbers by value (an integer equals
-        /// the float of the same value), text and blobs byte for byte.
-        enum DistinctKey: Hashable {
-            case integer(Int64), real(Double), text([UInt8]), blob([UInt8])
-
-            init(integer: Int64) { self = .integer(integer) }
-            init(real: Double) {
-                if real.rounded() == real, real >= -0x1p63, real < 0x1p63 { self = .integer(Int64(real)) } else { self = .real(real) }
+        /// Room for `n` more bytes (the list's header written when the buffer is first made).
+        mutating func reserve(_ n: Int) {
+            if bytes == nil {
+                capacity = max(64, n + 5)
+                bytes = .allocate(capacity: capacity)
+                bytes![0] = Tag.list.rawValue
+                length = 5
             }
+            guard length + n > capacity else { return }
+            var grown = capacity * 2
+            while grown < length + n { grown *= 2 }
+            let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            moved.update(from: bytes!, count: length)
+            bytes!.deallocate()
+            bytes = moved
+            capacity = grown
         }
 
-        /// The key of item `i`.
-        func key(_ i: Int) -> DistinctKey {
-            key(at: starts[i], to: i + 1 < starts.count ? starts[i + 1] : end, fromBlob: fromBlob[i])
+        mutating func append(_ byte: UInt8) {
+            reserve(1)
+            bytes![length] = byte
+            length += 1
         }
 
-        /// The key of the value encoded in `bytes[start..<end]`.
-        func key(at start: Int, to end: Int, fromBlob: Bool) -> DistinctKey {
-            if fromBlob { return .blob(Array(bytes[start..<end])) }
-            switch bytes[start] {
-            case Tag.int.rawValue: return DistinctKey(integer: Int64(bitPattern: u64(start + 1)))
-            case Tag.float.rawValue: return DistinctKey(real: Double(bitPattern: u64(start + 1)))
-            default: return .text(Array(bytes[(start + 5)..<end]))
-            }
+        mutating func append(_ raw: UnsafeRawBufferPointer) {
+            guard !raw.isEmpty else { return }
+            reserve(raw.count)
+            UnsafeMutableRawPointer(bytes! + length).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+            length += raw.count
+        }
+
+        /// A tag and a big-endian integer of `width` bytes.
+        mutating func append(tag: Tag, _ v: UInt64, width: Int) {
+            reserve(1 + width)
+            bytes![length] = tag.rawValue
+            for i in 0..<width { bytes![length + 1 + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * (width - 1 - i))) }
+            length += 1 + width
         }
 
         func u64(_ at: Int) -> UInt64 {
             var v: UInt64 = 0
-            for i in 0..<8 { v = v << 8 | UInt64(bytes[at + i]) }
+            for i in 0..<8 { v = v << 8 | UInt64(bytes![at + i]) }
             return v
         }
 
-        /// Whether an item equals the value appended at `start` (compared in place while the items
-        /// are few).
+        /// The key of the value encoded in `bytes[start..<end]`.
+        func key(at start: Int, to end: Int, fromBlob: Bool) -> DistinctKey {
+            let items = UnsafeBufferPointer(start: bytes! + start, count: end - start)
+            if fromBlob { return .blob(Array(items)) }
+            switch items[0] {
+            case Tag.int.rawValue: return DistinctKey(integer: Int64(bitPattern: u64(start + 1)))
+            case Tag.float.rawValue: return DistinctKey(real: Double(bitPattern: u64(start + 1)))
+            default: return .text(Array(items[5...]))
+            }
+        }
+
+        /// Item `i`: where it starts and ends, and whether it came as a blob.
+        func item(_ i: Int, end: Int) -> (start: Int, end: Int, fromBlob: Bool) {
+            let s = starts![i]
+            return (s >> 1, i + 1 < Int(count) ? starts![i + 1] >> 1 : end, s & 1 == 1)
+        }
+
+        /// Whether a taken item equals the value appended at `start` (the items taken end there).
         func contains(_ start: Int, fromBlob blob: Bool) -> Bool {
-            if let seen { return seen.contains(key(at: start, to: bytes.count, fromBlob: blob)) }
-            let n = bytes.count - start
+            if let seen {
+                return Unmanaged<SeenItems>.fromOpaque(seen).takeUnretainedValue().keys.contains(key(at: start, to: length, fromBlob: blob))
+            }
+            let n = length - start
             func numeric(_ tag: UInt8) -> Bool { tag == Tag.int.rawValue || tag == Tag.float.rawValue }
-            let number = !blob && numeric(bytes[start])
-            for (i, s) in starts.enumerated() where fromBlob[i] == blob {
-                let e = i + 1 < starts.count ? starts[i + 1] : end
+            let number = !blob && numeric(bytes![start])
+            for i in 0..<Int(count) {
+                let (s, e, fromBlob) = item(i, end: start)
+                guard fromBlob == blob else { continue }
                 if number {
                     // By value: an integer equals the float of the same value, 0.0 equals -0.0.
-                    if numeric(bytes[s]), key(at: s, to: e, fromBlob: false) == key(at: start, to: bytes.count, fromBlob: false) { return true }
-                } else if bytes[s] == bytes[start] && e - s == n && bytes[s..<e].elementsEqual(bytes[start...]) {
+                    if numeric(bytes![s]), key(at: s, to: e, fromBlob: false) == key(at: start, to: length, fromBlob: false) { return true }
+                } else if bytes![s] == bytes![start] && e - s == n && memcmp(bytes! + s, bytes! + start, n) == 0 {
                     return true
                 }
             }
             return false
         }
 
-        /// Records the item just taken.
-        func remember() {
-            if seen != nil { seen!.insert(key(starts.count - 1)); return }
-            if starts.count > Self.linearLimit { seen = Set(starts.indices.map(self.key)) }
+        /// Takes the value appended at `start` as the next distinct item.
+        mutating func take(_ start: Int, fromBlob: Bool) {
+            if Int(count) == startsCapacity {
+                let grown = max(8, startsCapacity * 2)
+                let moved = UnsafeMutablePointer<Int>.allocate(capacity: grown)
+                if let starts { moved.update(from: starts, count: Int(count)); starts.deallocate() }
+                starts = moved
+                startsCapacity = grown
+            }
+            starts![Int(count)] = start << 1 | (fromBlob ? 1 : 0)
+            count += 1
+            if let seen {
+                Unmanaged<SeenItems>.fromOpaque(seen).takeUnretainedValue().keys.insert(key(at: start, to: length, fromBlob: fromBlob))
+            } else if Int(count) > Self.linearLimit {
+                let items = SeenItems()
+                for i in 0..<Int(count) {
+                    let (s, e, blob) = item(i, end: length)
+                    items.keys.insert(key(at: s, to: e, fromBlob: blob))
+                }
+                seen = UnsafeMutableRawPointer(Unmanaged.passRetained(items).toOpaque())
+            }
+        }
+
+        /// Frees what the group holds but the list's bytes.
+        mutating func releaseItems() {
+            starts?.deallocate()
+            starts = nil
+            if let seen { Unmanaged<SeenItems>.fromOpaque(seen).release() }
+            seen = nil
+        }
+    }
+
+    /// The distinct items of a long collected list, as SQLite's DISTINCT tells them apart.
+    final class SeenItems {
+        var keys: Set<DistinctKey> = []
+    }
+
+    /// A value as SQLite's DISTINCT tells values apart: numbers by value (an integer equals the
+    /// float of the same value), text and blobs byte for byte.
+    enum DistinctKey: Hashable {
+        case integer(Int64), real(Double), text([UInt8]), blob([UInt8])
+
+        init(integer: Int64) { self = .integer(integer) }
+        init(real: Double) {
+            if real.rounded() == real, real >= -0x1p63, real < 0x1p63 { self = .integer(Int64(real)) } else { self = .real(real) }
         }
     }
 
@@ -304,96 +425,110 @@ enum NativeFunctions {
     static func registerCollect(_ db: Database) {
         for (name, distinct) in [("cy_collect", false), ("cy_collect_distinct", true)] {
             sqlite3_create_function_v2(db.sqliteConnection, name, 1, flags, distinct ? UnsafeMutableRawPointer(bitPattern: 1) : nil, nil, { ctx, _, argv in
-                let size = Int32(MemoryLayout<UnsafeMutableRawPointer?>.size)
-                guard let slot = sqlite3_aggregate_context(ctx, size)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else {
+                guard let state = sqlite3_aggregate_context(ctx, Int32(MemoryLayout<CollectState>.size))?
+                    .assumingMemoryBound(to: CollectState.self) else {
                     return sqlite3_result_error_nomem(ctx)
-                }
-                let buffer: CollectBuffer
-                if let p = slot.pointee {
-                    buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeUnretainedValue()
-                } else {
-                    buffer = CollectBuffer()
-                    slot.pointee = Unmanaged.passRetained(buffer).toOpaque()
                 }
                 let distinct = sqlite3_user_data(ctx) != nil
                 let v = argv![0]
-                let start = buffer.bytes.count
+                let start = state.pointee.bytes == nil ? 5 : state.pointee.length
                 var blob = false
                 switch sqlite3_value_type(v) {
                 case SQLITE_NULL: return
                 case SQLITE_INTEGER:
-                    buffer.bytes.append(Tag.int.rawValue)
-                    CypherValue.put64(UInt64(bitPattern: sqlite3_value_int64(v)), &buffer.bytes)
+                    state.pointee.append(tag: .int, UInt64(bitPattern: sqlite3_value_int64(v)), width: 8)
                 case SQLITE_FLOAT:
-                    buffer.bytes.append(Tag.float.rawValue)
-                    CypherValue.put64(sqlite3_value_double(v).bitPattern, &buffer.bytes)
+                    state.pointee.append(tag: .float, sqlite3_value_double(v).bitPattern, width: 8)
                 case SQLITE_TEXT:
                     let n = Int(sqlite3_value_bytes(v))
-                    buffer.bytes.append(Tag.string.rawValue)
-                    CypherValue.put32(UInt32(n), &buffer.bytes)
-                    if n > 0, let p = sqlite3_value_text(v) { buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
+                    state.pointee.append(tag: .string, UInt64(n), width: 4)
+                    if n > 0, let p = sqlite3_value_text(v) { state.pointee.append(UnsafeRawBufferPointer(start: p, count: n)) }
                 default:
                     let n = Int(sqlite3_value_bytes(v))
                     let raw = UnsafeRawBufferPointer(start: n > 0 ? sqlite3_value_blob(v) : nil, count: n > 0 ? n : 0)
                     var reader = ByteReader(bytes: raw)
                     guard let value = reader.value(), !value.isNull else { return }
-                    if reader.at == raw.count { buffer.bytes.append(contentsOf: raw) } else { value.append(to: &buffer.bytes) }
+                    if reader.at == raw.count {
+                        state.pointee.append(raw)
+                    } else {
+                        var encoded: [UInt8] = []
+                        value.append(to: &encoded)
+                        encoded.withUnsafeBytes { state.pointee.append($0) }
+                    }
                     blob = true
                 }
-                if distinct {
-                    if buffer.contains(start, fromBlob: blob) {
-                        buffer.bytes.removeSubrange(start...)
-                        return
-                    }
-                    buffer.starts.append(start)
-                    buffer.fromBlob.append(blob)
-                    buffer.end = buffer.bytes.count
-                    buffer.remember()
+                guard distinct else { state.pointee.count += 1; return }
+                if state.pointee.contains(start, fromBlob: blob) {
+                    state.pointee.length = start
+                } else {
+                    state.pointee.take(start, fromBlob: blob)
                 }
-                buffer.count += 1
             }, { ctx in
-                let slot = sqlite3_aggregate_context(ctx, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
-                guard let p = slot?.pointee else {
+                guard let state = sqlite3_aggregate_context(ctx, 0)?.assumingMemoryBound(to: CollectState.self),
+                      let bytes = state.pointee.bytes else {
                     let empty: [UInt8] = [Tag.list.rawValue, 0, 0, 0, 0]
                     return empty.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, 5, NativeFunctions.transient) }
                 }
-                slot!.pointee = nil
-                let buffer = Unmanaged<CollectBuffer>.fromOpaque(p).takeRetainedValue()
-                for i in 0..<4 { buffer.bytes[1 + i] = UInt8(truncatingIfNeeded: buffer.count >> UInt32(24 - 8 * i)) }
-                buffer.bytes.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
+                state.pointee.releaseItems()
+                let count = state.pointee.count
+                for i in 0..<4 { bytes[1 + i] = UInt8(truncatingIfNeeded: count >> UInt32(24 - 8 * i)) }
+                sqlite3_result_blob(ctx, bytes, Int32(state.pointee.length), NativeFunctions.transient)
+                bytes.deallocate()
+                state.pointee.bytes = nil
             }, nil)
+        }
+    }
+
+    /// The JSON text of one value (`p`, `n` bytes) as a Cypher value: strings without escapes and
+    /// integers of up to 18 digits decoded here, the rest by JSONReader.
+    static func setJSONValue(_ ctx: Context?, _ p: UnsafePointer<UInt8>, _ n: Int) {
+        guard n > 0 else { return sqlite3_result_null(ctx) }
+        switch p[0] {
+        case UInt8(ascii: "\""):
+            if n >= 2, !(1..<(n - 1)).contains(where: { p[$0] == UInt8(ascii: "\\") }) {
+                return sqlite3_result_text(ctx, UnsafeRawPointer(p + 1).assumingMemoryBound(to: CChar.self), Int32(n - 2), NativeFunctions.transient)
+            }
+        case UInt8(ascii: "t"): return NativeFunctions.setBool(ctx, true)
+        case UInt8(ascii: "f"): return NativeFunctions.setBool(ctx, false)
+        case UInt8(ascii: "n"): return sqlite3_result_null(ctx)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            // Up to 18 digits cannot overflow.
+            let negative = p[0] == UInt8(ascii: "-")
+            let digits = (negative ? 1 : 0)..<n
+            if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ p[$0] >= 48 && p[$0] <= 57 }) {
+                var v: Int64 = 0
+                for i in digits { v = v * 10 + Int64(p[i] - 48) }
+                return sqlite3_result_int64(ctx, negative ? -v : v)
+            }
+        default: break
+        }
+        NativeFunctions.setResult(ctx, CypherValue.parseJSON(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)))
+    }
+
+    /// `cy_sortkey(x)`: the ORDER BY key of a value (see `CypherValue.sortKey`), called per row and key.
+    static func registerSortKey(_ db: Database) {
+        register(db, "cy_sortkey", 1) { ctx, _, argv in
+            var key: [UInt8] = []
+            NativeFunctions.value(argv![0]).appendSortKey(&key)
+            key.withUnsafeBytes { sqlite3_result_blob(ctx, $0.baseAddress, Int32($0.count), NativeFunctions.transient) }
         }
     }
 
     static func registerHotFunctions(_ db: Database) {
         registerPropertyMemo(db)
-        // A property read: the JSON text of one value (`props -> '$.key'`) as a Cypher value.
-        // Strings without escapes and small integers are decoded here; the rest by JSONReader.
-        register(db, "cy_pj", 1) { ctx, _, argv in
-            let n = Int(sqlite3_value_bytes(argv![0]))
-            guard sqlite3_value_type(argv![0]) != SQLITE_NULL, n > 0, let p = sqlite3_value_text(argv![0]) else {
-                return sqlite3_result_null(ctx)
+        // A property read: `cy_prop(props, name)` is the value of the member `name` (as written
+        // between its quotes) of the JSON object `props`, as a Cypher value; null when there is none.
+        register(db, "cy_prop", 2) { ctx, _, argv in
+            let props = argv![0], name = argv![1]
+            guard sqlite3_value_type(props) != SQLITE_NULL else { return sqlite3_result_null(ctx) }
+            let n = Int(sqlite3_value_bytes(props))
+            guard let p = sqlite3_value_text(props), let k = sqlite3_value_text(name) else { return sqlite3_result_null(ctx) }
+            let key = UnsafeBufferPointer(start: k, count: Int(sqlite3_value_bytes(name)))
+            switch JSONValue.memberValue(named: key, in: UnsafeBufferPointer(start: p, count: n)) {
+            case .some(let range?): NativeFunctions.setJSONValue(ctx, p + range.lowerBound, range.count)
+            case .some(nil): sqlite3_result_null(ctx)
+            case nil: sqlite3_result_error(ctx, "malformed JSON", -1)
             }
-            switch p[0] {
-            case UInt8(ascii: "\""):
-                if n >= 2, !(1..<(n - 1)).contains(where: { p[$0] == UInt8(ascii: "\\") }) {
-                    return sqlite3_result_text(ctx, UnsafeRawPointer(p + 1).assumingMemoryBound(to: CChar.self), Int32(n - 2), NativeFunctions.transient)
-                }
-            case UInt8(ascii: "t"): return NativeFunctions.setBool(ctx, true)
-            case UInt8(ascii: "f"): return NativeFunctions.setBool(ctx, false)
-            case UInt8(ascii: "n"): return sqlite3_result_null(ctx)
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                // Up to 18 digits cannot overflow.
-                let negative = p[0] == UInt8(ascii: "-")
-                let digits = (negative ? 1 : 0)..<n
-                if !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ p[$0] >= 48 && p[$0] <= 57 }) {
-                    var v: Int64 = 0
-                    for i in digits { v = v * 10 + Int64(p[i] - 48) }
-                    return sqlite3_result_int64(ctx, negative ? -v : v)
-                }
-            default: break
-            }
-            NativeFunctions.setResult(ctx, CypherValue.parseJSON(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)))
         }
         register(db, "cy_node", 1) { ctx, _, argv in
             guard sqlite3_value_type(argv![0]) == SQLITE_INTEGER else { return sqlite3_result_null(ctx) }

@@ -40,7 +40,7 @@ enum CypherFunctions {
         func add(_ name: String, _ argc: Int?, _ body: @escaping Fn) {
             NativeFunctions.register(db, name, argc, body)
         }
-        // Entities (cy_node, cy_rel, cy_nid, cy_rid), property reads (cy_pj), cy_bool, cy_true,
+        // Entities (cy_node, cy_rel, cy_nid, cy_rid), property reads (cy_prop), cy_bool, cy_true,
         // cy_eq, cy_neq and cy_eqt: NativeFunctions.
         NativeFunctions.registerHotFunctions(db)
         db.add(function: DatabaseFunction("cy_kind", argumentCount: 1, pure: true) { a in
@@ -113,9 +113,7 @@ enum CypherFunctions {
         add("cy_le", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedDescending) } ?? .null }
         add("cy_gt", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 == .orderedDescending) } ?? .null }
         add("cy_ge", 2) { a in isNaNComparison(a) ? .bool(false) : CypherValue.compare(a[0], a[1]).map { .bool($0 != .orderedAscending) } ?? .null }
-        db.add(function: DatabaseFunction("cy_sortkey", argumentCount: 1, pure: true) { a in
-            Data(v(a[0]).sortKey)
-        })
+        NativeFunctions.registerSortKey(db)
         add("cy_in", 2) { a in
             switch a[1] {
             case .null: return .null

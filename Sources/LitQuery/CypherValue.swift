@@ -165,6 +165,37 @@ struct ByteReader {
         defer { at += n }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<at + n]), as: UTF8.self)
     }
+    /// Moves past one encoded value without building it; false when the encoding is broken (where
+    /// `value()` gives nil).
+    mutating func skipValue() -> Bool {
+        guard at < bytes.count, let tag = Tag(rawValue: bytes[at]) else { return false }
+        at += 1
+        switch tag {
+        case .null: return true
+        case .bool:
+            guard at < bytes.count else { return false }
+            at += 1
+            return true
+        case .int, .float, .node, .relationship: return u64() != nil
+        case .string:
+            guard let n = u32().map(Int.init), at + n <= bytes.count else { return false }
+            at += n
+            return true
+        case .list:
+            guard let n = u32() else { return false }
+            for _ in 0..<n { guard skipValue() else { return false } }
+            return true
+        case .map:
+            guard let n = u32() else { return false }
+            for _ in 0..<n {
+                guard let k = u32().map(Int.init), at + k <= bytes.count else { return false }
+                at += k
+                guard skipValue() else { return false }
+            }
+            return true
+        }
+    }
+
     mutating func value() -> CypherValue? {
         guard at < bytes.count, let tag = Tag(rawValue: bytes[at]) else { return nil }
         at += 1
@@ -230,7 +261,19 @@ extension CypherValue {
     }
 
     static func jsonQuote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        appendJSONQuoted(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string literal.
+    static func appendJSONQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -242,7 +285,7 @@ extension CypherValue {
                 if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// Shortest round-trip form of a float with at least one decimal, as the TCK prints it.

@@ -5,6 +5,44 @@ import GRDB
 import LitModel
 import LitStore
 
+/// One row of a running query, its columns read in place from SQLite's buffers: valid only
+/// inside the call it is handed to.
+public struct QueryRow {
+    let statement: OpaquePointer
+    /// How many columns the row has.
+    public let count: Int
+    let hydrator: QueryEngine.Hydrator
+
+    /// Column `i` as a value, nodes and relationships with their labels and properties.
+    public func value(_ i: Int) throws -> CypherValue {
+        var entities = false
+        let v = NativeFunctions.column(statement, Int32(i), entities: &entities)
+        return entities ? try hydrator.fill(v) : v
+    }
+
+    /// Every column.
+    public func values() throws -> [CypherValue] {
+        var out: [CypherValue] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(try value(i)) }
+        return out
+    }
+
+    /// Column `i` when it is an integer.
+    public func int(_ i: Int) -> Int64? {
+        if let v = NativeFunctions.integer(statement, Int32(i)) { return v }
+        var entities = false
+        if case .int(let v) = NativeFunctions.column(statement, Int32(i), entities: &entities) { return v }
+        return nil
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each string of the list in column `i`, in order (other
+    /// items are passed over); nothing when the column holds no list.
+    public func forEachString(inList i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try NativeFunctions.forEachString(inList: statement, Int32(i), body)
+    }
+}
+
 /// The rows of a query.
 public struct QueryResult: Sendable {
     public var columns: [String]
@@ -54,52 +92,59 @@ public enum QueryEngine {
         return try execute(compiled, on: store)
     }
 
+    /// Compiles and runs a query, handing each result row to `body` as it is produced (nothing is
+    /// gathered); returns the column names.
+    @discardableResult
+    public static func run(_ text: String, parameters: [String: CypherValue] = [:], on store: GraphStore,
+                           forEachRow body: (QueryRow) throws -> Void) throws -> [String] {
+        let compiled = try compile(text, parameters: parameters)
+        try execute(compiled, on: store, forEachRow: body)
+        return compiled.columns
+    }
+
     /// Runs a compiled query in one transaction (writes of CREATE included).
     public static func execute(_ compiled: CompiledQuery, on store: GraphStore) throws -> QueryResult {
+        var rows: [[CypherValue]] = []
+        try execute(compiled, on: store) { row in rows.append(try row.values()) }
+        return QueryResult(columns: compiled.columns, rows: rows)
+    }
+
+    /// Runs a compiled query in one transaction (writes of CREATE included), handing each row of
+    /// the result to `body` while the query runs.
+    public static func execute(_ compiled: CompiledQuery, on store: GraphStore, forEachRow body: (QueryRow) throws -> Void) throws {
         do {
-            return try store.inDatabase { db in
-                var result = QueryResult(columns: compiled.columns, rows: [])
+            try store.inDatabase { db in
                 try db.inTransaction {
-                    result = try executeStages(compiled, db)
+                    try executeStages(compiled, db, body)
                     return .commit
                 }
-                return result
             }
         } catch let error as DatabaseError {
             throw classify(error)
         }
     }
 
-    private static func executeStages(_ compiled: CompiledQuery, _ db: Database) throws -> QueryResult {
-        var rows: [[CypherValue]] = []
-        // Whether a row holds a node or relationship to fill in (see `hydrate`).
-        var entities = false
+    private static func executeStages(_ compiled: CompiledQuery, _ db: Database, _ body: (QueryRow) throws -> Void) throws {
         var tempTables: [String] = []
         defer {
             for t in tempTables { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)") }
         }
         // Property values memoised by an earlier query may be stale now.
         try db.execute(sql: "SELECT cy_memo_reset()")
+        let hydrator = Hydrator(db)
         for stage in compiled.stages {
             switch stage {
             case .select(let sql):
                 let statement = try db.makeStatement(sql: sql)
                 let cursor = try Row.fetchCursor(statement, arguments: arguments(for: sql, compiled.arguments))
                 // The row stands on the statement: its columns are decoded from SQLite's buffers.
-                let columns = Int32(compiled.columns.count)
-                while try cursor.next() != nil {
-                    var values: [CypherValue] = []
-                    values.reserveCapacity(Int(columns))
-                    for i in 0..<columns { values.append(NativeFunctions.column(statement.sqliteStatement, i, entities: &entities)) }
-                    rows.append(values)
-                }
+                let row = QueryRow(statement: statement.sqliteStatement, count: compiled.columns.count, hydrator: hydrator)
+                while try cursor.next() != nil { try body(row) }
             case .create(let create):
                 if let t = create.outputTable { tempTables.append(t) }
                 try runCreate(create, compiled.arguments, db)
             }
         }
-        if entities { try hydrate(&rows, db) }
-        return QueryResult(columns: compiled.columns, rows: rows)
     }
 
     /// SQLite's plan for the last SELECT of a compiled query (`EXPLAIN QUERY PLAN` details).
@@ -172,10 +217,15 @@ public enum QueryEngine {
         }
     }
 
-    /// Fills in labels, types and properties of the nodes and relationships in `rows`.
-    static func hydrate(_ rows: inout [[CypherValue]], _ db: Database) throws {
+    /// Fills in labels, types and properties of the nodes and relationships of result values,
+    /// each entity read once per query.
+    final class Hydrator {
+        let db: Database
         var nodeCache: [Int64: CypherEntity] = [:]
         var relCache: [Int64: CypherEntity] = [:]
+
+        init(_ db: Database) { self.db = db }
+
         func fill(_ v: CypherValue) throws -> CypherValue {
             switch v {
             case .node(let e):
@@ -201,20 +251,6 @@ public enum QueryEngine {
                 return .map(try m.mapValues(fill))
             default:
                 return v
-            }
-        }
-        // Whether a value holds a node or relationship to fill in (lists of scalars are left as they are).
-        func holdsEntity(_ v: CypherValue) -> Bool {
-            switch v {
-            case .node, .relationship: return true
-            case .list(let items): return items.contains(where: holdsEntity)
-            case .map(let m): return m.values.contains(where: holdsEntity)
-            default: return false
-            }
-        }
-        for r in rows.indices {
-            for c in rows[r].indices where holdsEntity(rows[r][c]) {
-                rows[r][c] = try fill(rows[r][c])
             }
         }
     }

@@ -23,19 +23,30 @@ public enum ResultFormatter {
         return v.tckText
     }
 
+    /// White space as a regular expression's `\s` means it: `[\t\n\f\r\p{Z}]`.
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return c == "\t" || c == "\n" || c == "\u{0C}" || c == "\r"
+        }
+    }
+
     static func table(_ r: QueryResult) -> String {
         if r.columns.isEmpty { return "" }
         let limit = 80
         func cell(_ v: CypherValue) -> String {
-            let s = display(v).replacingOccurrences(of: "\n", with: " ")
+            var s = display(v)
+            if s.utf8.contains(0x0A) { s = s.replacingOccurrences(of: "\n", with: " ") }
             return s.count > limit ? String(s.prefix(limit - 1)) + "…" : s
         }
         let cells = r.rows.map { $0.map(cell) }
         var widths = r.columns.map(\.count)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ values: [String]) -> String {
-            zip(values, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            // Trailing white space (tabs, line breaks, form feeds and Unicode separators) left out.
+            var text = zip(values, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ")
+            while let last = text.unicodeScalars.last, isSpace(last) { text.unicodeScalars.removeLast() }
+            return text
         }
         var out = line(r.columns) + "\n"
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
@@ -46,59 +57,153 @@ public enum ResultFormatter {
 
     /// JSON value: nodes as {id, labels, properties}, relationships as {id, type, properties}.
     public static func jsonValue(_ v: CypherValue) -> String {
+        var out = ""
+        appendJSON(v, to: &out)
+        return out
+    }
+
+    /// Appends `v` as `jsonValue` writes it.
+    static func appendJSON(_ v: CypherValue, to out: inout String) {
         switch v {
-        case .float(let f) where !f.isFinite: return "null"
-        case .list(let items): return "[" + items.map(jsonValue).joined(separator: ", ") + "]"
-        case .map(let m):
-            return "{" + m.keys.sorted().map { CypherValue.jsonQuote($0) + ": " + jsonValue(m[$0]!) }.joined(separator: ", ") + "}"
+        case .float(let f) where !f.isFinite: out += "null"
+        case .string(let s): CypherValue.appendJSONQuoted(s, to: &out)
+        case .list(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                appendJSON(item, to: &out)
+            }
+            out += "]"
+        case .map(let m): appendJSON(m, to: &out)
         case .node(let e):
-            return "{\"id\": \(e.id), \"labels\": [\(e.labels.map(CypherValue.jsonQuote).joined(separator: ", "))], \"properties\": \(jsonValue(.map(e.properties)))}"
+            out += "{\"id\": \(e.id), \"labels\": ["
+            for (i, label) in e.labels.enumerated() {
+                if i > 0 { out += ", " }
+                CypherValue.appendJSONQuoted(label, to: &out)
+            }
+            out += "], \"properties\": "
+            appendJSON(e.properties, to: &out)
+            out += "}"
         case .relationship(let e):
-            return "{\"id\": \(e.id), \"type\": \(CypherValue.jsonQuote(e.labels.first ?? "")), \"properties\": \(jsonValue(.map(e.properties)))}"
-        default: return v.jsonText
+            out += "{\"id\": \(e.id), \"type\": "
+            CypherValue.appendJSONQuoted(e.labels.first ?? "", to: &out)
+            out += ", \"properties\": "
+            appendJSON(e.properties, to: &out)
+            out += "}"
+        default: out += v.jsonText
         }
+    }
+
+    static func appendJSON(_ m: [String: CypherValue], to out: inout String) {
+        out += "{"
+        for (i, key) in m.keys.sorted().enumerated() {
+            if i > 0 { out += ", " }
+            CypherValue.appendJSONQuoted(key, to: &out)
+            out += ": "
+            appendJSON(m[key]!, to: &out)
+        }
+        out += "}"
     }
 
     static func json(_ r: QueryResult) -> String {
         if r.rows.isEmpty { return "[]\n" }
-        let rows = r.rows.map { row in
-            "  {" + zip(r.columns, row).map { CypherValue.jsonQuote($0) + ": " + jsonValue($1) }.joined(separator: ", ") + "}"
+        let names = r.columns.map(CypherValue.jsonQuote)
+        var out = "[\n"
+        for (n, row) in r.rows.enumerated() {
+            out += n == 0 ? "  {" : ",\n  {"
+            for (i, value) in row.enumerated() where i < names.count {
+                if i > 0 { out += ", " }
+                out += names[i]
+                out += ": "
+                appendJSON(value, to: &out)
+            }
+            out += "}"
         }
-        return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
+        return out + "\n]\n"
     }
 
     static func csv(_ r: QueryResult) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        func value(_ v: CypherValue) -> String {
-            switch v {
-            case .null: return ""
-            case .string(let s): return s
-            default: return jsonValue(v)
+        // Appends `s`, quoted when it holds a comma, a quote or a line break.
+        func field(_ s: String, _ out: inout String) {
+            guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+                out += s
+                return
             }
+            out += "\""
+            let scalars = s.unicodeScalars
+            var start = scalars.startIndex
+            for i in scalars.indices where scalars[i] == "\"" {
+                out.unicodeScalars.append(contentsOf: scalars[start..<i])
+                out += "\"\""
+                start = scalars.index(after: i)
+            }
+            out.unicodeScalars.append(contentsOf: scalars[start...])
+            out += "\""
         }
-        var out = r.columns.map(field).joined(separator: ",") + "\r\n"
-        for row in r.rows { out += row.map { field(value($0)) }.joined(separator: ",") + "\r\n" }
+        var out = ""
+        for (i, c) in r.columns.enumerated() {
+            if i > 0 { out += "," }
+            field(c, &out)
+        }
+        out += "\r\n"
+        var text = ""
+        for row in r.rows {
+            for (i, v) in row.enumerated() {
+                if i > 0 { out += "," }
+                switch v {
+                case .null: break
+                case .string(let s): field(s, &out)
+                default:
+                    text.removeAll(keepingCapacity: true)
+                    appendJSON(v, to: &text)
+                    field(text, &out)
+                }
+            }
+            out += "\r\n"
+        }
         return out
     }
 
     static func escapeTabs(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        var out = ""
+        appendEscapingTabs(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` with backslashes, tabs and line breaks written as `\\`, `\t`, `\n`, `\r`.
+    static func appendEscapingTabs(_ s: String, to out: inout String) {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            out += s
+            return
+        }
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
     }
 
     static func tsv(_ r: QueryResult) -> String {
-        func value(_ v: CypherValue) -> String {
-            switch v {
-            case .null: return ""
-            case .string(let s): return escapeTabs(s)
-            default: return escapeTabs(jsonValue(v))
-            }
-        }
         var out = r.columns.map(escapeTabs).joined(separator: "\t") + "\n"
-        for row in r.rows { out += row.map(value).joined(separator: "\t") + "\n" }
+        var text = ""
+        for row in r.rows {
+            for (i, v) in row.enumerated() {
+                if i > 0 { out += "\t" }
+                switch v {
+                case .null: break
+                case .string(let s): appendEscapingTabs(s, to: &out)
+                default:
+                    text.removeAll(keepingCapacity: true)
+                    appendJSON(v, to: &text)
+                    appendEscapingTabs(text, to: &out)
+                }
+            }
+            out += "\n"
+        }
         return out
     }
 

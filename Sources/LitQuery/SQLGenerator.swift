@@ -130,9 +130,11 @@ final class SQLGenerator {
         return "'" + path.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
+    /// A property of the JSON object `propsSQL`: its member whose name is written as the store
+    /// writes `key` (see `cy_prop`).
     static func propertyRead(_ propsSQL: String, _ key: String) -> String {
-        let path = jsonPath(key)
-        return "cy_pj(\(propsSQL) -> \(path))"
+        let written = String(CypherValue.jsonQuote(key).dropFirst().dropLast())
+        return "cy_prop(\(propsSQL), '\(written.replacingOccurrences(of: "'", with: "''"))')"
     }
 
     /// A property of the node whose id is `id`, read through the property memo: rows that repeat
@@ -179,6 +181,10 @@ final class SQLGenerator {
         var refs: [String: VarRef]
         var joinsRelationships: Bool
         var idSources: [String: String]
+        /// The relation the MATCH went on from (the first of `tables`), its variables as its columns
+        /// give them and the node id columns no two of its rows share; nil for a MATCH that starts
+        /// the query.
+        var seed: (source: String, refs: [String: VarRef], uniqueIDs: Set<String>)?
     }
 
     /// The current relation while compiling one part: a CTE or temp table with one column per variable.
@@ -358,7 +364,8 @@ final class SQLGenerator {
             var refs = ps.refs
             for (v, ref) in prevRefs where pipe.variables.contains(v) && refs[v]?.nodeAlias == nil && refs[v]?.relAlias == nil { refs[v] = ref }
             out.fused = Fused(cte: out.source!, tables: tables, conditions: conds, refs: refs,
-                              joinsRelationships: ps.relationships > 0, idSources: ps.idSources)
+                              joinsRelationships: ps.relationships > 0, idSources: ps.idSources,
+                              seed: pipe.source.map { ($0, prevRefs, pipe.uniqueIDs) })
             return out
         }
         out.fused = nil
@@ -877,7 +884,11 @@ final class SQLGenerator {
             groupedBy = grouping.indices.filter { needed[$0] }.map { grouping[$0].name }
         }
         var body: String
-        if let f = pipe.fused {
+        if let f = pipe.fused, cond == nil,
+           let correlated = correlatedAggregate(p, items.map { ($0.name, $0.expr, $0.sql) }, inputVariable, groupedBy, f, final: final) {
+            body = correlated
+            keys = []
+        } else if let f = pipe.fused {
             let (tables, parts) = Self.pruneNodeTables(f.tables, select + keys + f.conditions, f.idSources)
             select = Array(parts[..<select.count])
             keys = Array(parts[select.count..<(select.count + keys.count)])
@@ -925,6 +936,64 @@ final class SQLGenerator {
         }
         out.source = addCTE(body, materialized: !p.orderBy.isEmpty)
         return (out, nil, [])
+    }
+
+    /// A WITH or RETURN right after a MATCH that went on from the rows of an earlier projection
+    /// (`seed`), grouping by that projection's single grouping key (one row each) and adding one
+    /// aggregate of the MATCH's rows: each seed row keeps its columns and gets the aggregate from
+    /// a correlated subquery over the MATCH's tables, and is kept when the MATCH has a row for it.
+    /// The same groups as joining the MATCH to the seed and grouping, without the join's rows
+    /// being sorted back into groups.
+    ///
+    ///     MATCH (p:Paper)-[:USES_METHOD]->(m) WITH p, collect(m.id) AS methods
+    ///     MATCH (p)-[:STUDIES]->(c) WITH p, methods, collect(c.id) AS classes
+    ///     -- second WITH: SELECT s."v_p", s."v_methods", (SELECT cy_collect(…) FROM edge … WHERE e.src = s."v_p")
+    ///     --              FROM s WHERE EXISTS (SELECT 1 FROM edge … WHERE e.src = s."v_p")
+    ///
+    /// nil when the projection has another shape (DISTINCT, ORDER BY, SKIP, LIMIT, WHERE, another
+    /// grouping key, an item that is neither a seed variable nor one aggregate call).
+    func correlatedAggregate(_ p: Projection, _ items: [(name: String, expr: Expr?, sql: String)], _ inputVariable: [String?],
+                             _ groupedBy: [String], _ f: Fused, final: Bool) -> String? {
+        guard let seed = f.seed, !p.distinct, !p.star, p.orderBy.isEmpty, p.skip == nil, p.limit == nil,
+              groupedBy.count == 1, let key = items.firstIndex(where: { $0.name == groupedBy[0] }),
+              let keyVariable = inputVariable[key], seed.uniqueIDs.contains(keyVariable) else { return nil }
+        let binder = Binder()
+        var aggregate: Int?
+        for (i, item) in items.enumerated() {
+            guard let e = item.expr else { return nil }
+            if binder.containsAggregate(e) {
+                var isCall = false
+                if case .countStar = e.kind { isCall = true }
+                if case .call(let name, _, let args) = e.kind, Binder.aggregates.contains(name.lowercased()),
+                   !args.contains(where: binder.containsAggregate) { isCall = true }
+                guard isCall, aggregate == nil else { return nil }
+                aggregate = i
+            } else {
+                guard let v = inputVariable[i], seed.refs[v] != nil else { return nil }
+            }
+        }
+        guard let aggregate else { return nil }
+        let (tables, parts) = Self.pruneNodeTables(f.tables, [items[aggregate].sql] + f.conditions, f.idSources)
+        guard tables.first == seed.source, !tables.dropFirst().contains(where: { $0.contains(seed.source) }) else { return nil }
+        let matchTables = Array(tables.dropFirst()), conditions = Array(parts.dropFirst())
+        // SQL makes an aggregate whose argument reads only the outer query's columns an aggregate
+        // of the outer query: such an argument must read a table of the MATCH too.
+        if parts[0].contains(seed.source + ".") {
+            let aliases = matchTables.flatMap { $0.components(separatedBy: " AS ").dropFirst().map { $0.prefix { $0 != " " } } }
+            guard aliases.contains(where: { parts[0].contains($0 + ".") }) else { return nil }
+        }
+        let outColumns = final ? items.indices.map { "c\($0)" } : items.map { Self.column($0.name) }
+        var select: [String] = []
+        for i in items.indices {
+            if i == aggregate {
+                select.append("(\(Self.selectText(select: [parts[0]], tables: matchTables, conditions: conditions))) AS \(outColumns[i])")
+            } else {
+                let ref = seed.refs[inputVariable[i]!]!
+                select.append("\(final ? ref.sql : ref.carried.sql) AS \(outColumns[i])")
+            }
+        }
+        return "SELECT \(select.joined(separator: ", "))\n  FROM \(seed.source)"
+            + "\n  WHERE EXISTS (\(Self.selectText(select: ["1"], tables: matchTables, conditions: conditions)))"
     }
 
     /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.

@@ -11,6 +11,7 @@ extension CypherValue {
         case .int(let i): return String(i)
         case .float(let f): return Self.formatFloat(f).replacingOccurrences(of: "e+", with: "e")
         case .string(let s):
+            if !s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "'") }) { return "'" + s + "'" }
             return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         case .list(let items): return "[" + items.map(\.tckText).joined(separator: ", ") + "]"
         case .map(let m): return Self.tckMap(m)

@@ -12,7 +12,7 @@ s11 AS MATERIALIZED (
   ORDER BY cy_sortkey(_o0) DESC
   LIMIT cy_count_value(:p10)
 )
-SELECT (SELECT cy_pj(props -> '$.name') FROM node WHERE id = s11."v_a") AS c0, s11."v_papers" AS c1
+SELECT (SELECT cy_prop(props, 'name') FROM node WHERE id = s11."v_a") AS c0, s11."v_papers" AS c1
   FROM s11;
 -- :p3 = 'Paper'
 -- :p6 = 'Author'
