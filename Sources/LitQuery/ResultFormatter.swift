@@ -140,16 +140,23 @@ public enum ResultFormatter {
             out.unicodeScalars.append(contentsOf: scalars[start...])
             out += "\""
         }
+        return delimited(r, separator: ",", lineEnd: "\r\n", field: field)
+    }
+
+    /// The header and one line per row, each value written by `field`: nothing for null, a string
+    /// as it is, anything else as its JSON text.
+    static func delimited(_ r: QueryResult, separator: String, lineEnd: String,
+                          field: (String, inout String) -> Void) -> String {
         var out = ""
         for (i, c) in r.columns.enumerated() {
-            if i > 0 { out += "," }
+            if i > 0 { out += separator }
             field(c, &out)
         }
-        out += "\r\n"
+        out += lineEnd
         var text = ""
         for row in r.rows {
             for (i, v) in row.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out += separator }
                 switch v {
                 case .null: break
                 case .string(let s): field(s, &out)
@@ -159,14 +166,8 @@ public enum ResultFormatter {
                     field(text, &out)
                 }
             }
-            out += "\r\n"
+            out += lineEnd
         }
-        return out
-    }
-
-    static func escapeTabs(_ s: String) -> String {
-        var out = ""
-        appendEscapingTabs(s, to: &out)
         return out
     }
 
@@ -188,23 +189,7 @@ public enum ResultFormatter {
     }
 
     static func tsv(_ r: QueryResult) -> String {
-        var out = r.columns.map(escapeTabs).joined(separator: "\t") + "\n"
-        var text = ""
-        for row in r.rows {
-            for (i, v) in row.enumerated() {
-                if i > 0 { out += "\t" }
-                switch v {
-                case .null: break
-                case .string(let s): appendEscapingTabs(s, to: &out)
-                default:
-                    text.removeAll(keepingCapacity: true)
-                    appendJSON(v, to: &text)
-                    appendEscapingTabs(text, to: &out)
-                }
-            }
-            out += "\n"
-        }
-        return out
+        delimited(r, separator: "\t", lineEnd: "\n") { appendEscapingTabs($0, to: &$1) }
     }
 
     /// TCK wire format: header line, then one line per row of TCK values; tabs and newlines

@@ -666,24 +666,13 @@ extension GraphWriter {
         let r = p.record
         for (i, person) in r.authors.enumerated() {
             let author = try intern(label: "Author", key: "name", value: person.display, json: {
-                // {"family":…,"given":…,"name":…}: the keys in order, the empty ones left out.
-                var json: [UInt8] = []
-                json.reserveCapacity(32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
-                json.append(UInt8(ascii: "{"))
-                if !person.family.isEmpty {
-                    json.append(contentsOf: "\"family\":".utf8)
-                    JSONValue.appendQuoted(person.family, to: &json)
-                    json.append(UInt8(ascii: ","))
-                }
-                if !person.given.isEmpty {
-                    json.append(contentsOf: "\"given\":".utf8)
-                    JSONValue.appendQuoted(person.given, to: &json)
-                    json.append(UInt8(ascii: ","))
-                }
-                json.append(contentsOf: "\"name\":".utf8)
-                JSONValue.appendQuoted(person.display, to: &json)
-                json.append(UInt8(ascii: "}"))
-                return json
+                // {"family":…,"given":…,"name":…}: the keys in order, an empty family or given left out.
+                var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
+                o.string("family", person.family)
+                o.string("given", person.given)
+                o.key("name")
+                JSONValue.appendQuoted(person.display, to: &o.out)
+                return o.finish()
             }, line: r.line)
             edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i])
         }
