@@ -57,7 +57,7 @@ public enum BibTeXNames {
         var andOthers = false
         let parts = splitAnd(Array(value.utf8))
         for (k, part) in parts.enumerated() {
-            if k == parts.count - 1, k > 0, String(decoding: part, as: UTF8.self).trimmed == "others" {
+            if k == parts.count - 1, k > 0, isOthers(part) {
                 andOthers = true
                 continue
             }
@@ -140,7 +140,49 @@ public enum BibTeXNames {
         return false
     }
 
-    static func splitName(_ part: ArraySlice<UInt8>) -> BibTeXName {
+    /// A name cut into tokens, and the tokens each part holds: token k is `b[tokens[k]]`, followed
+    /// by the separator `seps[k]` (0 when none: a comma or the end; else space, `~` or `-`).
+    struct Layout {
+        var b: ArraySlice<UInt8>
+        var tokens: [Range<Int>] = []
+        var seps: [UInt8] = []
+        var first = 0..<0, von = 0..<0, last = 0..<0, jr = 0..<0
+
+        /// The part's tokens joined by a space, or by the hyphen that joined them.
+        func raw(_ r: Range<Int>) -> String {
+            guard let first = r.first else { return "" }
+            if r.count == 1 { return String(decoding: b[tokens[first]], as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(tokens[r.last!].upperBound - tokens[first].lowerBound)
+            appendRaw(r, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        func appendRaw(_ r: Range<Int>, to out: inout [UInt8]) {
+            for k in r {
+                out.append(contentsOf: b[tokens[k]])
+                if k < r.upperBound - 1 { out.append(seps[k] == 0x2D ? 0x2D : 0x20) }
+            }
+        }
+
+        /// `BibTeXName.displayRaw`: `First von Last, Jr`.
+        func displayRaw() -> String {
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 2)
+            for r in [first, von, last] where !r.isEmpty {
+                if !out.isEmpty { out.append(0x20) }
+                appendRaw(r, to: &out)
+            }
+            if !jr.isEmpty {
+                out.append(0x2C)
+                out.append(0x20)
+                appendRaw(jr, to: &out)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    static func layout(_ part: ArraySlice<UInt8>) -> Layout {
         // Trailing white space and commas go (bibtex warns about the commas).
         var stop = part.endIndex
         while stop > part.startIndex, isWhite(part[stop - 1]) || part[stop - 1] == 0x2C { stop -= 1 }
@@ -230,25 +272,53 @@ public enum BibTeXNames {
             jrRange = lastEnd..<jrEnd
             firstRange = jrEnd..<n
         }
-        func text(_ r: Range<Int>) -> [String] { r.map { String(decoding: b[tokens[$0]], as: UTF8.self) } }
-        /// The part's tokens joined by a space, or by the hyphen that joined them.
-        func raw(_ r: Range<Int>) -> String {
-            guard let first = r.first else { return "" }
-            if r.count == 1 { return String(decoding: b[tokens[first]], as: UTF8.self) }
-            var out: [UInt8] = []
-            out.reserveCapacity(tokens[r.last!].upperBound - tokens[first].lowerBound)
-            for k in r {
-                out.append(contentsOf: b[tokens[k]])
-                if k < r.upperBound - 1 { out.append(seps[k] == 0x2D ? 0x2D : 0x20) }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        var name = BibTeXName(first: text(firstRange), von: text(vonRange), last: text(lastRange), jr: text(jrRange))
-        name.rawFirst = raw(firstRange)
-        name.rawVon = raw(vonRange)
-        name.rawLast = raw(lastRange)
-        name.rawJr = raw(jrRange)
+        var layout = Layout(b: b, tokens: tokens, seps: seps)
+        layout.first = firstRange
+        layout.von = vonRange
+        layout.last = lastRange
+        layout.jr = jrRange
+        return layout
+    }
+
+    static func splitName(_ part: ArraySlice<UInt8>) -> BibTeXName {
+        let l = layout(part)
+        func text(_ r: Range<Int>) -> [String] { r.map { String(decoding: l.b[l.tokens[$0]], as: UTF8.self) } }
+        var name = BibTeXName(first: text(l.first), von: text(l.von), last: text(l.last), jr: text(l.jr))
+        name.rawFirst = l.raw(l.first)
+        name.rawVon = l.raw(l.von)
+        name.rawLast = l.raw(l.last)
+        name.rawJr = l.raw(l.jr)
         return name
+    }
+
+    /// `split(value).names.map(\.personName)` without the token lists.
+    static func persons(_ value: String) -> [PersonName] {
+        let parts = splitAnd(Array(value.utf8))
+        var persons: [PersonName] = []
+        persons.reserveCapacity(parts.count)
+        for (k, part) in parts.enumerated() {
+            if k == parts.count - 1, k > 0, isOthers(part) { continue }
+            let l = layout(part)
+            guard !l.tokens.isEmpty else { continue }
+            let rawFirst = l.raw(l.first), rawVon = l.raw(l.von), rawLast = l.raw(l.last)
+            let familyRaw = rawVon.isEmpty ? rawLast : rawLast.isEmpty ? rawVon : rawVon + " " + rawLast
+            persons.append(PersonName(display: LaTeX.decode(l.displayRaw()), family: LaTeX.decode(familyRaw),
+                                      given: LaTeX.decode(rawFirst)))
+        }
+        return persons
+    }
+
+    /// Whether a name is `others` (white space around it aside), which ends a list.
+    static func isOthers(_ part: ArraySlice<UInt8>) -> Bool {
+        func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        var lo = part.startIndex, hi = part.endIndex
+        while lo < hi, space(part[lo]) { lo += 1 }
+        while hi > lo, space(part[hi - 1]) { hi -= 1 }
+        // White space or marks beyond ASCII at either end: the characters decide.
+        if lo < hi && (part[lo] >= 0x80 || part[hi - 1] >= 0x80) {
+            return String(decoding: part, as: UTF8.self).trimmed == "others"
+        }
+        return part[lo..<hi].elementsEqual("others".utf8)
     }
 }
 

@@ -230,6 +230,26 @@ extension BibTeXEntry {
     static let recordFields: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass",
                                             "keywords", "url", "doi"]
 
+    /// Keywords split at `,` and `;`, each trimmed, empty ones dropped; on bytes for ASCII text.
+    static func keywordList(_ text: String) -> [String] {
+        var text = text
+        let ascii = text.withUTF8 { b -> [String]? in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+            var out: [String] = []
+            var start = 0
+            for end in 0...b.count where end == b.count || b[end] == 0x2C || b[end] == 0x3B {
+                var lo = start, hi = end
+                while lo < hi && space(b[lo]) { lo += 1 }
+                while hi > lo && space(b[hi - 1]) { hi -= 1 }
+                if lo < hi { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return out
+        }
+        return ascii ?? text.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmed }.filter { !$0.isEmpty }
+    }
+
     /// The record entity resolution works with.
     public func workRecord() -> WorkRecord {
         var r = WorkRecord(via: "bibtex", line: line)
@@ -244,15 +264,12 @@ extension BibTeXEntry {
         r.title = self["title"].map(LaTeX.decode)
         r.abstract = self["abstract"].map(LaTeX.decode)
         if let authors = self["author"] {
-            r.authors = BibTeXNames.split(Self.withoutHomonymNumbers(authors)).names.map(\.personName)
+            r.authors = BibTeXNames.persons(Self.withoutHomonymNumbers(authors))
         }
         r.year = yearNumber
         r.month = monthNumber
         r.primaryCategory = self["primaryclass"]
-        if let keywords = self["keywords"] {
-            r.keywords = LaTeX.decode(keywords).split(whereSeparator: { $0 == "," || $0 == ";" })
-                .map { String($0).trimmed }.filter { !$0.isEmpty }
-        }
+        if let keywords = self["keywords"] { r.keywords = Self.keywordList(LaTeX.decode(keywords)) }
         for name in ["journal", "booktitle", "journaltitle", "howpublished"] {
             guard let value = self[name] else { continue }
             let text = LaTeX.decode(value)

@@ -44,14 +44,23 @@ public enum LaTeX {
 
     /// Decodes LaTeX to display text: `Schr{\"o}dinger --- {\ss}` → `Schrödinger — ß`.
     public static func decode(_ raw: String) -> String {
-        // Fast path: nothing LaTeX-like in the value.
-        if !raw.utf8.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x2D
-                                        || $0 == 0x60 || $0 == 0x27 || $0 == 0x24 || $0 == 0x0A || $0 == 0x09 }) {
-            return raw
+        var raw = raw
+        // Nothing LaTeX-like in the value: the value itself (most names, keys and venues).
+        let plain = raw.withUTF8 { b -> Bool in
+            for c in b where c < 0x80 && (c < 0x40 ? specialLow >> c : specialHigh >> (c &- 0x40)) & 1 != 0 {
+                return false
+            }
+            return true
         }
-        if let text = ASCIIDecoder.decode(raw) { return text }
+        if plain { return raw }
+        if let text = ByteDecoder.decode(raw) { return text }
         return decodeScalars(raw)
     }
+
+    /// The bytes `decode` looks at (`\ { } ~ - ` ' $`, newline, tab) as bits: below 0x40, and 0x40–0x7F.
+    static var specialLow: UInt64 { 1 << 0x09 | 1 << 0x0A | 1 << 0x24 | 1 << 0x27 | 1 << 0x2D }
+    static var specialHigh: UInt64 { 1 << (0x5C - 0x40) | 1 << (0x60 - 0x40) | 1 << (0x7B - 0x40)
+        | 1 << (0x7D - 0x40) | 1 << (0x7E - 0x40) }
 
     /// The general decoder, over Unicode scalars (any input, accents composed).
     static func decodeScalars(_ raw: String) -> String {
@@ -113,61 +122,89 @@ public enum LaTeX {
         }
     }
 
-    /// `Decoder` over the bytes of an ASCII value, for values without accent commands (most titles,
-    /// venues and names): no scalar array, no composing, white space collapsed on bytes. Nil when
-    /// the value is not ASCII or has an accent command; `Decoder` then does the work.
-    struct ASCIIDecoder {
+    /// `Decoder` over the UTF-8 bytes of a value, for what most values hold: ASCII and letters below
+    /// U+0300 (accented Latin), commands, and accents on one letter that compose to one character
+    /// (`{\"o}`, `\'{e}`, `\c c`, `{\'\i}`), composed as they are written and white space collapsed as
+    /// the bytes are written. Nil when the general decoder must decide (a character at or above
+    /// U+0300 in the value, which may join a neighbour or need normalising; an accent on anything
+    /// else); it then gives the same text this would.
+    struct ByteDecoder {
         let s: UnsafeBufferPointer<UInt8>
         var i = 0
         var out: [UInt8] = []
+        /// `collapse`'s state: a space is due before the next character written.
+        var space = false
+        /// A carriage return was written last and is not yet known to start `\r\n`.
+        var carriageReturn = false
+        /// An accent was composed: the general decoder would then normalise the whole text.
+        var accented = false
+        /// A character at or above U+0300 was written that normalising might change.
+        var uncomposable = false
 
         static func decode(_ raw: String) -> String? {
             var raw = raw
             return raw.withUTF8 { bytes -> String? in
-                for b in bytes where b >= 0x80 { return nil }
-                var decoder = ASCIIDecoder(s: bytes)
-                decoder.out.reserveCapacity(bytes.count)
+                var decoder = ByteDecoder(s: bytes)
+                decoder.out.reserveCapacity(bytes.count + 8)
                 while decoder.i < bytes.count {
                     guard decoder.step() else { return nil }
                 }
-                return collapse(decoder.out)
+                decoder.finish()
+                if decoder.accented && decoder.uncomposable { return nil }
+                return String(decoding: decoder.out, as: UTF8.self)
             }
-        }
-
-        /// White space runs (space, newline, tab, carriage return) → one space, none at either end.
-        /// A carriage return before a newline is one character and not white space, as `collapse` sees it.
-        static func collapse(_ b: [UInt8]) -> String {
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
-            var space = false
-            var k = 0
-            while k < b.count {
-                let c = b[k]
-                if c == 0x0D && k + 1 < b.count && b[k + 1] == 0x0A {
-                    if space { out.append(0x20) }
-                    space = false
-                    out.append(0x0D)
-                    out.append(0x0A)
-                    k += 2
-                    continue
-                }
-                if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                    space = !out.isEmpty
-                } else {
-                    if space { out.append(0x20) }
-                    space = false
-                    out.append(c)
-                }
-                k += 1
-            }
-            return String(decoding: out, as: UTF8.self)
         }
 
         func peek(_ k: Int = 0) -> UInt8? { i + k < s.count ? s[i + k] : nil }
 
-        mutating func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        /// Writes one byte of decoded text as `collapse` would have it: runs of white space (space,
+        /// newline, tab, carriage return) as one space, none at either end; `\r\n` is one character
+        /// and not white space.
+        @inline(__always)
+        mutating func emit(_ c: UInt8) {
+            if carriageReturn {
+                carriageReturn = false
+                if c == 0x0A {
+                    if space { out.append(0x20) }
+                    space = false
+                    out.append(0x0D)
+                    out.append(0x0A)
+                    return
+                }
+                space = !out.isEmpty
+            }
+            if c == 0x20 || c == 0x0A || c == 0x09 {
+                space = !out.isEmpty
+            } else if c == 0x0D {
+                carriageReturn = true
+            } else {
+                if space { out.append(0x20); space = false }
+                out.append(c)
+            }
+        }
 
-        /// One step of `Decoder.step`; false at an accent command.
+        mutating func finish() {
+            // A carriage return at the end is white space, and trailing white space goes.
+            carriageReturn = false
+        }
+
+        mutating func emit(_ text: String) {
+            var wide = false
+            for c in text.utf8 {
+                emit(c)
+                if c >= 0xCC { wide = true }
+            }
+            // Of the texts commands stand for, "™" alone lies above U+0300 outside `Composition.inert`.
+            if wide && !uncomposable {
+                uncomposable = !text.unicodeScalars.allSatisfy { $0.value < 0x300 || Composition.inert($0.value) }
+            }
+        }
+
+        mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for c in bytes { emit(c) }
+        }
+
+        /// One step of `Decoder.step`; false where the general decoder must decide.
         mutating func step() -> Bool {
             let c = s[i]
             switch c {
@@ -176,67 +213,141 @@ public enum LaTeX {
             case 0x7B, 0x7D:
                 i += 1
             case 0x24: // $
-                math()
+                return math()
             case 0x7E: // ~
-                out.append(0x20); i += 1
+                emit(0x20); i += 1
             case 0x2D: // -
-                if peek(1) == 0x2D && peek(2) == 0x2D { append("—"); i += 3 }
-                else if peek(1) == 0x2D { append("–"); i += 2 }
-                else { out.append(0x2D); i += 1 }
+                if peek(1) == 0x2D && peek(2) == 0x2D { emit("—"); i += 3 }
+                else if peek(1) == 0x2D { emit("–"); i += 2 }
+                else { emit(0x2D); i += 1 }
             case 0x60: // `
-                if peek(1) == 0x60 { append("“"); i += 2 } else { append("‘"); i += 1 }
+                if peek(1) == 0x60 { emit("“"); i += 2 } else { emit("‘"); i += 1 }
             case 0x27: // '
-                if peek(1) == 0x27 { append("”"); i += 2 } else { out.append(0x27); i += 1 }
+                if peek(1) == 0x27 { emit("”"); i += 2 } else { emit(0x27); i += 1 }
             default:
-                out.append(c); i += 1
+                // A character at or above U+0300 (a combining mark, or one a mark or space may join).
+                if c >= 0xCC && c < 0xF8 && c & 0xC0 == 0xC0 { return false }
+                emit(c); i += 1
             }
             return true
         }
 
         static func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
 
-        mutating func math() {
+        /// Math is kept as written, dollars included; false when it holds a character at or above
+        /// U+0300.
+        mutating func math() -> Bool {
             let double = peek(1) == 0x24
             let start = i
             i += double ? 2 : 1
+            var end = s.count
+            var closed = false
             while i < s.count {
                 if s[i] == 0x5C { i += 2; continue }
                 if s[i] == 0x24 {
                     i += (double && peek(1) == 0x24) ? 2 : 1
-                    // `$\alpha$` alone is the letter.
-                    if !double, start + 1 < i - 1, s[start + 1] == 0x5C {
-                        let name = String(decoding: UnsafeBufferPointer(rebasing: s[(start + 2)..<(i - 1)]), as: UTF8.self)
-                        if let letter = LaTeX.greek[name] {
-                            append(letter)
-                            return
-                        }
-                    }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<min(i, s.count)]))
-                    return
+                    end = min(i, s.count)
+                    closed = true
+                    break
                 }
                 i += 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<s.count]))
+            for k in start..<end where s[k] >= 0xCC && s[k] < 0xF8 && s[k] & 0xC0 == 0xC0 { return false }
+            // `$\alpha$` alone is the letter.
+            if closed, !double, start + 1 < i - 1, s[start + 1] == 0x5C {
+                let name = String(decoding: UnsafeBufferPointer(rebasing: s[(start + 2)..<(i - 1)]), as: UTF8.self)
+                if let letter = LaTeX.greek[name] {
+                    emit(letter)
+                    return true
+                }
+            }
+            emit(UnsafeBufferPointer(rebasing: s[start..<end]))
+            return true
         }
 
-        mutating func readName() -> String {
+        /// `Decoder.readName` on bytes: `\name` (ASCII letters, then spaces skipped) or one character.
+        mutating func readName() -> Range<Int> {
             let start = i
             if let c = peek(), Self.isLetter(c) {
                 while let c = peek(), Self.isLetter(c) { i += 1 }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: s[start..<i]), as: UTF8.self)
+                let end = i
                 while let c = peek(), c == 0x20 { i += 1 }
-                return name
+                return start..<end
             }
             i += 1
-            return String(decoding: UnsafeBufferPointer(rebasing: s[start..<i]), as: UTF8.self)
+            // A character beyond ASCII is read whole.
+            while let c = peek(), c & 0xC0 == 0x80 { i += 1 }
+            return start..<i
+        }
+
+        func text(_ r: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: s[r]), as: UTF8.self)
         }
 
         mutating func command() -> Bool {
             i += 1
-            guard peek() != nil else { out.append(0x5C); return true }
+            guard peek() != nil else { emit(0x5C); return true }
             let name = readName()
-            if LaTeX.accents[name] != nil { return false }
-            if let text = LaTeX.symbols[name] { append(text) }
+            if name.count == 1, let mark = Self.accentMark(s[name.lowerBound]) {
+                return accent(mark)
+            }
+            if let text = LaTeX.symbols[text(name)] { emit(text) }
+            return true
+        }
+
+        /// The combining mark of a one-character accent command (`LaTeX.accents`).
+        static func accentMark(_ c: UInt8) -> UInt32? {
+            switch c {
+            case 0x60: 0x300
+            case 0x27: 0x301
+            case 0x5E: 0x302
+            case 0x7E: 0x303
+            case 0x3D: 0x304
+            case 0x75: 0x306   // u
+            case 0x2E: 0x307
+            case 0x22: 0x308
+            case 0x72: 0x30A   // r
+            case 0x48: 0x30B   // H
+            case 0x76: 0x30C   // v
+            case 0x64: 0x323   // d
+            case 0x63: 0x327   // c
+            case 0x6B: 0x328   // k
+            case 0x62: 0x331   // b
+            default: nil
+            }
+        }
+
+        /// `Decoder.accentArgument` and the mark on it, for an argument that is one ASCII letter
+        /// (`x`, `{x}`) or a dotless i or j (`\i`, `{\i}`) and composes with the mark.
+        mutating func accent(_ mark: UInt32) -> Bool {
+            while let c = peek(), c == 0x20 { i += 1 }
+            guard let c = peek() else { return false }
+            let letter: UInt8
+            if c == 0x7B {
+                if let l = peek(1), Self.isLetter(l), peek(2) == 0x7D {
+                    letter = l
+                    i += 3
+                } else if peek(1) == 0x5C, let l = peek(2), l == 0x69 || l == 0x6A, peek(3) == 0x7D {
+                    letter = l
+                    i += 4
+                } else {
+                    return false
+                }
+            } else if c == 0x5C {
+                i += 1
+                guard peek() != nil else { return false }
+                let name = readName()
+                guard name.count == 1, s[name.lowerBound] == 0x69 || s[name.lowerBound] == 0x6A else { return false }
+                letter = s[name.lowerBound]
+            } else if Self.isLetter(c) {
+                letter = c
+                i += 1
+            } else {
+                return false
+            }
+            guard let composite = Composition.pairs[UInt64(letter) << 32 | UInt64(mark)] else { return false }
+            accented = true
+            UTF8.encode(composite) { emit($0) }
             return true
         }
     }

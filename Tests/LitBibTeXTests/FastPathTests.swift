@@ -1,4 +1,4 @@
-// The record builder's fast paths against the general code they shortcut: LaTeX decoding on ASCII
+// The record builder's fast paths against the general code they shortcut: LaTeX decoding on UTF-8
 // bytes against the scalar decoder, and the byte readers of arXiv ids, DOIs and years against the
 // model's parsers, over every field value of the fixtures and over generated strings of LaTeX's
 // special characters.
@@ -32,7 +32,11 @@ struct FastPathTests {
         let pieces = ["a", "Z", " ", "  ", "\t", "\n", "\r", "\r\n", "\\", "{", "}", "~", "-", "--", "---", "`", "``",
                       "'", "''", "$", "$$", "\\'", "\\\"", "\\ss", "\\o ", "\\&", "\\emph{", "\\alpha", "$\\alpha$",
                       "$\\beta", "\\textendash", "\\i", "\\'{e}", "\\v{s}", "ü", "é", "\u{301}", "\\\\", "\\ ", "1",
-                      "x", "\\c", "\\,", "%", "#", "\\$", "${", "\\relax ", "\\LaTeX{}", "e\\'"]
+                      "x", "\\c", "\\,", "%", "#", "\\$", "${", "\\relax ", "\\LaTeX{}", "e\\'",
+                      "Š", "ß", "\\texttrademark", "\\'i", "\\\"{\\i}", "{\\'e}", "\\c c", " \u{301}", "\\é",
+                      "\\'{ab}", "\\'{}", "\\'1", "\\u{a}", "\\'\\i ", "\\d{a}", "α", "$é$", "$\u{301}$",
+                      "\\\"\\o", "\\\u{301}", "\\'{\\i}", "\\'{\\^e}", "\\euro", "\\\"", "中", "\u{200D}",
+                      "\\H o", "\\'{\\i }", "$\\alpha\\$"]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -43,19 +47,37 @@ struct FastPathTests {
         }
     }
 
-    @Test("LaTeX decoding on ASCII bytes equals the general decoder")
-    func asciiDecoder() throws {
+    @Test("LaTeX decoding on UTF-8 bytes equals the general decoder")
+    func byteDecoder() throws {
         var values = Self.generatedValues(count: 20_000)
         if Fixtures.available { values += try Self.fixtureValues() } else {
             print("FastPathTests: ../shared/fixtures missing; generated strings only")
         }
         var checked = 0
         for value in values {
-            guard let fast = LaTeX.ASCIIDecoder.decode(value) else { continue }
+            guard let fast = LaTeX.ByteDecoder.decode(value) else { continue }
             #expect(fast == LaTeX.decodeScalars(value), "\(value.debugDescription)")
             checked += 1
         }
         #expect(checked > 5_000)
+        // Accents on one letter and letters beyond ASCII stay on bytes.
+        #expect(LaTeX.ByteDecoder.decode("Schr{\\\"o}dinger Ševčík \\c c {\\'\\i}") == "Schrödinger Ševčík ç í")
+    }
+
+    @Test("Names and keywords made on bytes equal the general splitting")
+    func namesAndKeywords() throws {
+        var values = Self.generatedValues(count: 5_000)
+        values += ["van der Berg, Jan and Smith, Jr., John and others", "A and others ", "A and  others\u{A0}",
+                   "A and others\u{301}", "A and Others", "Ševčík, Callum E. and {\\'E}mile Zola", "a, b;; c ;",
+                   " , ", "x,\r\ny", "é, ü ;ß", "k\u{301}, l"]
+        if Fixtures.available { values += try Self.fixtureValues() }
+        for value in values {
+            let general = BibTeXNames.split(value).names.map(\.personName)
+            #expect(BibTeXNames.persons(value) == general, "\(value.debugDescription)")
+            let keywords = value.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmed }
+                .filter { !$0.isEmpty }
+            #expect(BibTeXEntry.keywordList(value) == keywords, "\(value.debugDescription)")
+        }
     }
 
     @Test("arXiv ids and years read on bytes equal the general readers")
