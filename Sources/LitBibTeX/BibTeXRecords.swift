@@ -8,13 +8,13 @@ import LitModel
 extension BibTeXEntry {
     /// The arXiv id the entry states, wherever an exporter put it.
     public var arxivID: ArxivID? {
-        let archive = (self["archiveprefix"] ?? self["eprinttype"])?.lowercased()
+        let archive = self["archiveprefix"] ?? self["eprinttype"]
         if let eprint = self["eprint"] {
-            if archive == "arxiv" || archive == nil || eprint.lowercased().hasPrefix("arxiv:") {
+            if archive.map({ Self.foldedEquals($0, "arxiv") }) ?? true || eprint.lowercased().hasPrefix("arxiv:") {
                 if let id = Self.plainArxivID(eprint) ?? Self.generalArxivID(eprint) { return id }
             }
         }
-        for name in ["doi", "url", "journal", "note", "howpublished", "booktitle", "pdf", "eprint"] {
+        for name in Self.arxivPlaces {
             guard let value = self[name] else { continue }
             if name == "doi" {
                 if let doi = Self.normaliseDOI(value), let id = Self.arxivInDOI(doi) { return id }
@@ -23,6 +23,50 @@ extension BibTeXEntry {
             if let id = Self.arxivMention(in: value) { return id }
         }
         return nil
+    }
+
+    /// The fields `arxivID` looks for an arXiv id in after `eprint`, in order.
+    static let arxivPlaces = ["doi", "url", "journal", "note", "howpublished", "booktitle", "pdf", "eprint"]
+
+    /// `text.lowercased() == lower` for a lower-case ASCII `lower`, on the bytes when `text` is ASCII.
+    static func foldedEquals(_ text: String, _ lower: StaticString) -> Bool {
+        var text = text
+        let l = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+        let ascii = text.withUTF8 { b -> Bool? in
+            for c in b where c >= 0x80 { return nil }
+            return b.count == l.count && !zip(b, l).contains(where: { KeySet.fold($0) != $1 })
+        }
+        return ascii ?? (text.lowercased() == lower.description)
+    }
+
+    /// `text.lowercased().hasPrefix(lower)` for a lower-case ASCII `lower`, on the bytes when `text`
+    /// is ASCII.
+    static func foldedHasPrefix(_ text: String, _ lower: StaticString) -> Bool {
+        var text = text
+        let l = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+        let ascii = text.withUTF8 { b -> Bool? in
+            for c in b where c >= 0x80 { return nil }
+            return b.count >= l.count && !zip(b, l).contains(where: { KeySet.fold($0) != $1 })
+        }
+        return ascii ?? text.lowercased().hasPrefix(lower.description)
+    }
+
+    /// `text.lowercased().contains(lower)` for a lower-case ASCII `lower`, on the bytes when `text`
+    /// is ASCII.
+    static func foldedContains(_ text: String, _ lower: StaticString) -> Bool {
+        var text = text
+        let l = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+        let ascii = text.withUTF8 { b -> Bool? in
+            for c in b where c >= 0x80 { return nil }
+            guard b.count >= l.count else { return false }
+            for start in 0...(b.count - l.count) where KeySet.fold(b[start]) == l[0] {
+                var k = 1
+                while k < l.count && KeySet.fold(b[start + k]) == l[k] { k += 1 }
+                if k == l.count { return true }
+            }
+            return false
+        }
+        return ascii ?? text.lowercased().contains(lower.description)
     }
 
     /// `arXiv:2502.17516`, `arXiv preprint arXiv:2502.17516v2`, `arxiv.org/abs/…`, `10.48550/arXiv.…`,
@@ -109,7 +153,7 @@ extension BibTeXEntry {
     /// The normalised DOI, from `doi` or a doi.org URL; an arXiv DOI counts as one.
     public var normalisedDOI: String? {
         if let doi = self["doi"], let n = Self.normaliseDOI(doi) { return n }
-        if let url = self["url"], url.lowercased().contains("doi.org/"), let n = DOI.normalise(url) { return n }
+        if let url = self["url"], Self.foldedContains(url, "doi.org/"), let n = DOI.normalise(url) { return n }
         return nil
     }
 
@@ -208,8 +252,17 @@ extension BibTeXEntry {
     /// DBLP tells homonyms apart with a number after the name (`Qian Li 0004`): not part of the name.
     static func withoutHomonymNumbers(_ authors: String) -> String {
         // Most lists have no ASCII digit, and no other character that is a number: nothing to remove.
-        if !authors.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
-            if authors.utf8.allSatisfy({ $0 < 0x80 }) { return authors }
+        var text = authors
+        let (digit, ascii) = text.withUTF8 { b -> (Bool, Bool) in
+            var ascii = true
+            for c in b {
+                if c >= 0x30 && c <= 0x39 { return (true, ascii) }
+                if c >= 0x80 { ascii = false }
+            }
+            return (false, ascii)
+        }
+        if !digit {
+            if ascii { return authors }
             guard authors.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.properties.numericType != nil })
             else { return authors }
         }
@@ -226,9 +279,16 @@ extension BibTeXEntry {
         }
     }()
 
-    /// The fields `workRecord` reads into the record's own members (the others go to `extra`).
-    static let recordFields: Set<String> = ["title", "abstract", "author", "year", "month", "primaryclass",
-                                            "keywords", "url", "doi"]
+    /// The fields a venue is taken from, in order.
+    static let venuePlaces = ["journal", "booktitle", "journaltitle", "howpublished"]
+
+    /// Whether `workRecord` reads the field into the record's own members (the others go to `extra`).
+    static func isRecordField(_ name: String) -> Bool {
+        switch name {
+        case "title", "abstract", "author", "year", "month", "primaryclass", "keywords", "url", "doi": true
+        default: false
+        }
+    }
 
     /// Keywords split at `,` and `;`, each trimmed, empty ones dropped; on bytes for ASCII text.
     static func keywordList(_ text: String) -> [String] {
@@ -270,18 +330,18 @@ extension BibTeXEntry {
         r.month = monthNumber
         r.primaryCategory = self["primaryclass"]
         if let keywords = self["keywords"] { r.keywords = Self.keywordList(LaTeX.decode(keywords)) }
-        for name in ["journal", "booktitle", "journaltitle", "howpublished"] {
+        for name in Self.venuePlaces {
             guard let value = self[name] else { continue }
             let text = LaTeX.decode(value)
-            if name == "howpublished" && !text.lowercased().contains("proceedings") { continue }
-            if Self.arxivMention(in: text) != nil || text.lowercased() == "corr"
-                || text.lowercased().hasPrefix("arxiv") { continue }
+            if name == "howpublished" && !Self.foldedContains(text, "proceedings") { continue }
+            if Self.arxivMention(in: text) != nil || Self.foldedEquals(text, "corr")
+                || Self.foldedHasPrefix(text, "arxiv") { continue }
             r.venue = text
             break
         }
         if let url = self["url"] { r.links["url"] = url }
         r.extra.reserveCapacity(fields.count + 2)
-        for field in fields where !Self.recordFields.contains(field.name) {
+        for field in fields where !Self.isRecordField(field.name) {
             r.extra[field.name] = field.value
         }
         return r

@@ -32,15 +32,19 @@ final class TitleMatcher {
 
     /// Letters and digits only, lower case, diacritics folded: `{ViT-Dissect}: Measuring` → `vitdissectmeasuring`.
     static func titleKey(_ title: String) -> String {
-        if title.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(title.utf8.count)
-            for c in title.utf8 {
-                if c >= 0x41 && c <= 0x5A { bytes.append(c | 0x20) }
-                else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { bytes.append(c) }
+        var text = title
+        let ascii = text.withUTF8 { b -> String? in
+            for c in b where c >= 0x80 { return nil }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                var n = 0
+                for c in b {
+                    if c >= 0x41 && c <= 0x5A { out[n] = c | 0x20; n += 1 }
+                    else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { out[n] = c; n += 1 }
+                }
+                return n
             }
-            return String(decoding: bytes, as: UTF8.self)
         }
+        if let ascii { return ascii }
         let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
@@ -55,19 +59,20 @@ final class TitleMatcher {
         var text = family
         let ascii = text.withUTF8 { b -> String? in
             // The same on bytes for ASCII names: the last run between separators, letters and digits.
-            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            for c in b where c >= 0x80 { return nil }
             func separator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x2D || c == 0x7E }
             var end = b.count
             while end > 0 && separator(b[end - 1]) { end -= 1 }
             var start = end
             while start > 0 && !separator(b[start - 1]) { start -= 1 }
-            var out: [UInt8] = []
-            out.reserveCapacity(end - start)
-            for c in b[start..<end] {
-                if c >= 0x41 && c <= 0x5A { out.append(c | 0x20) }
-                else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { out.append(c) }
+            return String(unsafeUninitializedCapacity: end - start) { out in
+                var n = 0
+                for c in b[start..<end] {
+                    if c >= 0x41 && c <= 0x5A { out[n] = c | 0x20; n += 1 }
+                    else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { out[n] = c; n += 1 }
+                }
+                return n
             }
-            return String(decoding: out, as: UTF8.self)
         }
         if let ascii { return ascii }
         let last = family.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "~" }).last.map(String.init) ?? family
@@ -75,13 +80,22 @@ final class TitleMatcher {
     }
 
     func add(node: Int64, title: String, year: Int?, family: String, arxiv: String?, doi: String?) {
-        add(node: node, titleKey: Self.titleKey(title), year: year, familyKey: Self.familyKey(family),
-            arxiv: arxiv, doi: doi)
+        let key = Self.titleKey(title)
+        guard Self.usable(key) else { return }
+        add(node: node, titleKey: key, year: year, familyKey: Self.familyKey(family), arxiv: arxiv, doi: doi)
     }
 
-    /// `add` with the title's and family name's keys already made.
+    /// Whether a title key is long enough to match on: eight characters or more.
+    static func usable(_ key: String) -> Bool {
+        var key = key
+        let bytes = key.utf8.count
+        guard bytes >= 8 else { return false }
+        // An ASCII key (most) has a character a byte.
+        return key.withUTF8 { $0.allSatisfy { $0 < 0x80 } } || key.count >= 8
+    }
+
+    /// `add` with the title's and family name's keys already made (the title's `usable`).
     func add(node: Int64, titleKey key: String, year: Int?, familyKey: String, arxiv: String?, doi: String?) {
-        guard key.count >= 8 else { return }
         let candidate = Candidate(node: node, year: year, family: familyKey, arxiv: arxiv, doi: doi)
         // One lookup of the title, adding the paper unless it is there already.
         func add(to list: inout [Candidate]) {
@@ -90,12 +104,12 @@ final class TitleMatcher {
         add(to: &byTitle[key, default: []])
     }
 
-    /// The one paper this record is another version of: same normalised title (`titleKey`), same
-    /// first author's family name (`familyKey`), years at most three apart, no conflicting arXiv id
-    /// or DOI. Nil when there is none or more than one (those stay apart; `litgraph duplicates`
+    /// The one paper this record is another version of: same normalised title (`titleKey`, one
+    /// that is `usable`), same first author's family name (`familyKey`), years at most three apart,
+    /// no conflicting arXiv id or DOI. Nil when there is none or more than one (those stay apart; `litgraph duplicates`
     /// lists them).
     func match(titleKey key: String, familyKey family: String, _ r: WorkRecord) -> Int64? {
-        guard key.count >= 8, let candidates = byTitle[key] else { return nil }
+        guard let candidates = byTitle[key] else { return nil }
         let fitting = candidates.filter { c in
             guard !family.isEmpty, c.family == family else { return false }
             guard let y = r.year, let cy = c.year, abs(y - cy) <= 3 else { return false }
@@ -108,7 +122,7 @@ final class TitleMatcher {
 }
 
 /// One entry of a .bib file made ready for storing: skipped (a syntax error cut it short), or a
-/// prepared paper with the keys the title matcher compares.
+/// prepared paper with the keys the title matcher compares (no title key when it is not `usable`).
 enum BibTeXWork: Sendable {
     case skipped
     case paper(PreparedRecord, titleKey: String?, familyKey: String)
@@ -173,7 +187,7 @@ final class BibTeXPreparation: @unchecked Sendable {
         }
         let first = record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family }
         return .paper(PreparedRecord(record, source: source),
-                      titleKey: record.title.map(TitleMatcher.titleKey),
+                      titleKey: record.title.map(TitleMatcher.titleKey).flatMap { TitleMatcher.usable($0) ? $0 : nil },
                       familyKey: first.map(TitleMatcher.familyKey) ?? "")
     }
 }

@@ -301,13 +301,39 @@ public struct PreparedRecord: Sendable {
     /// The record's extra fields whose names are not among the provenance members the record
     /// states, in key order.
     private static func unnamedExtras(_ r: WorkRecord) -> [(String, String)] {
-        var named = Set(GraphWriter.statedPairs(r).map(\.0))
-        if r.arxiv?.version != nil { named.insert("version") }
-        if r.bibKey != nil { named.insert("key") }
-        if !r.authors.isEmpty { named.insert("authors") }
-        if !r.categories.isEmpty { named.insert("categories") }
-        if !r.links.isEmpty { named.insert("links") }
-        return r.extra.filter { !named.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var extras: [(String, String)] = []
+        extras.reserveCapacity(r.extra.count)
+        for (key, value) in r.extra where !states(key, r) { extras.append((key, value)) }
+        if extras.count > 1 { extras.sort { $0.0 < $1.0 } }
+        return extras
+    }
+
+    /// Whether `provenanceObject` writes a member `key` of its own for `r`: a stated property
+    /// (`GraphWriter.statedPairs`), or version, key, authors, categories, links.
+    private static func states(_ key: String, _ r: WorkRecord) -> Bool {
+        func has(_ text: String?) -> Bool { !(text ?? "").isEmpty }
+        switch key {
+        case "abstract": return has(r.abstract)
+        case "arxiv": return has(r.arxiv?.base)
+        case "comment": return has(r.comment)
+        case "doi": return has(r.doi)
+        case "entry_type": return has(r.entryType)
+        case "journal_ref": return has(r.journalRef)
+        case "keywords": return !r.keywords.isEmpty
+        case "month": return r.month != nil
+        case "primary_category": return has(r.primaryCategory)
+        case "published": return has(r.published)
+        case "title": return has(r.title)
+        case "updated": return has(r.updated)
+        case "venue": return has(r.venue)
+        case "year": return r.year != nil
+        case "version": return r.arxiv?.version != nil
+        case "key": return r.bibKey != nil
+        case "authors": return !r.authors.isEmpty
+        case "categories": return !r.categories.isEmpty
+        case "links": return !r.links.isEmpty
+        default: return false
+        }
     }
 }
 
@@ -327,7 +353,7 @@ struct ObjectWriter {
 
     /// Starts the member `key`: the separator, the quoted key and the colon.
     mutating func key(_ key: StaticString) {
-        if next < pending.count { flushPending(before: key.description) }
+        if next < pending.count { flushPending(before: key) }
         separator()
         out.append(0x22)
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
@@ -339,14 +365,30 @@ struct ObjectWriter {
         if out.count > 1 { out.append(UInt8(ascii: ",")) }
     }
 
-    private mutating func flushPending(before key: String?) {
-        while next < pending.count, key.map({ pending[next].0 < $0 }) ?? true {
+    private mutating func flushPending(before key: StaticString?) {
+        while next < pending.count, key.map({ Self.precedes(pending[next].0, $0) }) ?? true {
             separator()
             JSONValue.appendQuoted(pending[next].0, to: &out)
             out.append(UInt8(ascii: ":"))
             JSONValue.appendQuoted(pending[next].1, to: &out)
             next += 1
         }
+    }
+
+    /// `a < key.description` (a key is ASCII), on the bytes while `a` is ASCII.
+    static func precedes(_ a: String, _ key: StaticString) -> Bool {
+        var a = a
+        let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        let byBytes = a.withUTF8 { b -> Bool? in
+            for i in 0..<b.count {
+                let c = b[i]
+                if c >= 0x80 { return nil }
+                if i == k.count { return false }
+                if c != k[i] { return c < k[i] }
+            }
+            return b.count < k.count
+        }
+        return byBytes ?? (a < key.description)
     }
 
     mutating func string(_ key: StaticString, _ value: String?) {

@@ -80,6 +80,24 @@ struct FastPathTests {
         }
     }
 
+    @Test("Case-folded comparisons on bytes equal lowercased() ones")
+    func foldedComparisons() throws {
+        var texts = Self.generatedValues(count: 3_000)
+        texts += ["CoRR", "corr", "CORR ", "arXiv preprint", "ARXIV", "arxi", "Arxiv\u{301}", "\u{212A}orr", "İ",
+                  "https://DOI.org/10.1/x", "doi.or", "Proceedings of X", "PROCEEDINGS", "proceeding", "ARXİV", ""]
+        if Fixtures.available { texts += try Self.fixtureValues() }
+        for text in texts {
+            for word in ["arxiv", "corr", "doi.org/", "proceedings"] {
+                let lowered = text.lowercased()
+                let staticWord: StaticString = word == "arxiv" ? "arxiv" : word == "corr" ? "corr"
+                    : word == "doi.org/" ? "doi.org/" : "proceedings"
+                #expect(BibTeXEntry.foldedEquals(text, staticWord) == (lowered == word), "\(text.debugDescription)")
+                #expect(BibTeXEntry.foldedHasPrefix(text, staticWord) == lowered.hasPrefix(word), "\(text.debugDescription)")
+                #expect(BibTeXEntry.foldedContains(text, staticWord) == lowered.contains(word), "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test("arXiv ids and years read on bytes equal the general readers")
     func identifiers() throws {
         var texts = ["2502.17516", "2502.17516v2", "2502.17516V12", "1803.0003", "1803.0003v1", "2513.17516",
