@@ -230,36 +230,37 @@ final class BibTeXResolver {
         edgeFacts.reserveCapacity(entries)
     }
 
-    /// What `GraphWriter.resolve` answers: by arXiv id, then DOI, BibTeX key and fingerprint, a
-    /// node with a different arXiv id being no match.
-    func resolve(_ paper: PreparedRecord, writer: GraphWriter) throws -> Int64? {
+    /// What `GraphWriter.resolve` answers (by arXiv id, then DOI, BibTeX key and fingerprint, a
+    /// node with a different arXiv id being no match), and the paper's identifiers that name no
+    /// node yet: each identifier looked up once.
+    func resolve(_ paper: PreparedRecord,
+                 writer: GraphWriter) throws -> (node: Int64?, newIdents: [(kind: String, value: String)]) {
         let r = paper.record
-        if let base = r.arxiv?.base, let node = arxiv[base] { return node }
+        // The node each identifier names, in the order of `paper.idents` (arXiv id, DOI, key, fingerprint).
+        var found: (arxiv: Int64?, doi: Int64?, bibkey: Int64?, fingerprint: Int64?) = (nil, nil, nil, nil)
+        var newIdents: [(kind: String, value: String)] = []
+        newIdents.reserveCapacity(paper.idents.count)
+        for ident in paper.idents {
+            let node: Int64?
+            switch ident.kind {
+            case "arxiv": node = arxiv[ident.value]; found.arxiv = node
+            case "doi": node = doi[ident.value]; found.doi = node
+            case "bibkey": node = bibkey[ident.value]; found.bibkey = node
+            default: node = fingerprint[ident.value]; found.fingerprint = node
+            }
+            if node == nil { newIdents.append(ident) }
+        }
+        if let node = found.arxiv { return (node, newIdents) }
         func compatible(_ node: Int64) throws -> Bool {
             guard let base = r.arxiv?.base else { return true }
             let other = known.contains(node) ? arxivOf[node] : try writer.props(of: node)["arxiv"]?.stringValue
             guard let other else { return true }
             return other == base
         }
-        for node in [r.doi.flatMap { doi[$0] }, r.bibKey.flatMap { bibkey[$0] },
-                     paper.fingerprint.flatMap { fingerprint[$0] }] {
-            if let node, try compatible(node) { return node }
+        for node in [found.doi, found.bibkey, found.fingerprint] {
+            if let node, try compatible(node) { return (node, newIdents) }
         }
-        return nil
-    }
-
-    /// The paper's identifiers that name no node yet.
-    func newIdents(_ paper: PreparedRecord) -> [(kind: String, value: String)] {
-        paper.idents.filter { !contains($0.kind, $0.value) }
-    }
-
-    private func contains(_ kind: String, _ value: String) -> Bool {
-        switch kind {
-        case "arxiv": arxiv[value] != nil
-        case "doi": doi[value] != nil
-        case "bibkey": bibkey[value] != nil
-        default: fingerprint[value] != nil
-        }
+        return (nil, newIdents)
     }
 
     /// What the session knows of `node`'s edges (nothing for a paper it has not stored).
@@ -267,8 +268,9 @@ final class BibTeXResolver {
         edgeFacts[node] ?? PaperEdgeFacts()
     }
 
-    /// Records what storing a paper into `node` wrote: its identifiers `idents` (from `newIdents`,
-    /// now naming `node`), the node's `arxiv` property now, and its edges as far as known.
+    /// Records what storing a paper into `node` wrote: its identifiers `idents` (the new ones
+    /// `resolve` gave, now naming `node`), the node's `arxiv` property now, and its edges as far as
+    /// known.
     func stored(_ idents: [(kind: String, value: String)], node: Int64, arxivProperty: String?,
                 facts: PaperEdgeFacts) {
         for ident in idents {
@@ -363,9 +365,8 @@ extension Ingestor {
     func store(_ paper: PreparedRecord, titleKey: String?, familyKey: String, writer: GraphWriter,
                resolver: BibTeXResolver) throws -> UpsertResult {
         let record = paper.record
-        let node = try resolver.resolve(paper, writer: writer)
-            ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
-        let idents = resolver.newIdents(paper)
+        let (resolved, idents) = try resolver.resolve(paper, writer: writer)
+        let node = resolved ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
         let result: UpsertResult
         if let node {
             let merge = try writer.merge(paper, into: node, idents: idents, facts: resolver.facts(node),
