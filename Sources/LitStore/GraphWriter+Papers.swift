@@ -139,15 +139,43 @@ public struct PreparedRecord: Sendable {
     let authorEdges: [[UInt8]]
     let categoryEdges: [[UInt8]]
     let venueEdge: [UInt8]
+    /// The run's numbering of interned names, when the record was prepared with one, and the numbers
+    /// of the record's authors and categories (in order).
+    let slots: InternSlots?
+    let authorSlots: [Int32]
+    let categorySlots: [Int32]
+    /// The property object of a new Author node for each author this record was the first to name
+    /// in the numbering (empty for the others: the writing thread writes one if it needs it).
+    let authorNodes: [[UInt8]]
 
-    /// Prepares `record` as read from `source`.
-    public init(_ record: WorkRecord, source: SourceFile) {
-        self.init(record, source: source, fingerprint: Fingerprint.make(record))
+    /// Prepares `record` as read from `source`; with `slots`, numbers its authors and categories in
+    /// them (all records of a run's writer prepared with the same numbering, in the order written).
+    public init(_ record: WorkRecord, source: SourceFile, slots: InternSlots? = nil) {
+        self.init(record, source: source, fingerprint: Fingerprint.make(record), slots: slots)
     }
 
-    init(_ record: WorkRecord, source: SourceFile, fingerprint: String?) {
+    init(_ record: WorkRecord, source: SourceFile, fingerprint: String?, slots: InternSlots? = nil) {
         self.record = record
         self.fingerprint = fingerprint
+        self.slots = slots
+        if let slots {
+            var authorSlots: [Int32] = []
+            var authorNodes: [[UInt8]] = []
+            authorSlots.reserveCapacity(record.authors.count)
+            authorNodes.reserveCapacity(record.authors.count)
+            for person in record.authors {
+                let (slot, new) = slots.number(author: person.display)
+                authorSlots.append(slot)
+                authorNodes.append(new ? Self.authorObject(person) : [])
+            }
+            self.authorSlots = authorSlots
+            self.authorNodes = authorNodes
+            categorySlots = record.categories.map { slots.number(category: $0) }
+        } else {
+            authorSlots = []
+            categorySlots = []
+            authorNodes = []
+        }
         var idents: [(kind: String, value: String)] = []
         idents.reserveCapacity(4)
         if let arxiv = record.arxiv { idents.append(("arxiv", arxiv.base)) }
@@ -193,6 +221,17 @@ public struct PreparedRecord: Sendable {
         self.categoryEdges = categoryEdges
         evidence.insert(UInt8(ascii: "{"), at: 0)
         venueEdge = evidence
+    }
+
+    /// The property object of a new Author node: `{"family":…,"given":…,"name":…}`, the keys in
+    /// order, an empty family or given left out.
+    static func authorObject(_ person: PersonName) -> [UInt8] {
+        var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
+        o.string("family", person.family)
+        o.string("given", person.given)
+        o.key("name")
+        JSONValue.appendQuoted(person.display, to: &o.out)
+        return o.finish()
     }
 
     /// The property object of a new Paper: `GraphWriter.statedPairs` plus `version`, `versions`,
@@ -665,22 +704,28 @@ extension GraphWriter {
     private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         let r = p.record
         for (i, person) in r.authors.enumerated() {
-            let author = try intern(label: "Author", key: "name", value: person.display, json: {
-                // {"family":…,"given":…,"name":…}: the keys in order, an empty family or given left out.
-                var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
-                o.string("family", person.family)
-                o.string("given", person.given)
-                o.key("name")
-                JSONValue.appendQuoted(person.display, to: &o.out)
-                return o.finish()
-            }, line: r.line)
+            let author: Int64
+            if let slots = p.slots, let known = slots.node(.author, p.authorSlots[i]) {
+                author = known
+            } else {
+                author = try intern(label: "Author", key: "name", value: person.display, json: {
+                    i < p.authorNodes.count && !p.authorNodes[i].isEmpty ? p.authorNodes[i] : PreparedRecord.authorObject(person)
+                }, line: r.line)
+                p.slots?.learn(.author, p.authorSlots[i], node: author)
+            }
             edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i])
         }
     }
 
     private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         for (i, category) in p.record.categories.enumerated() {
-            let node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
+            let node: Int64
+            if let slots = p.slots, let known = slots.node(.category, p.categorySlots[i]) {
+                node = known
+            } else {
+                node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
+                p.slots?.learn(.category, p.categorySlots[i], node: node)
+            }
             edges.addEdge(type: "IN_CATEGORY", src: paper, dst: node, props: p.categoryEdges[i])
         }
     }
