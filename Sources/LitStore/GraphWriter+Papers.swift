@@ -627,7 +627,7 @@ extension GraphWriter {
         var start = 0
         while start < idents.count {
             let count = min(Self.identsPerInsert, idents.count - start)
-            let insert = try raw(Self.identInsertSQL[count])
+            let insert = try prepared(&identInsertStatements, count, Self.identInsertSQL[count])
             for ident in idents[start..<(start + count)] {
                 insert.bind(ident.kind)
                 insert.bind(ident.value)
