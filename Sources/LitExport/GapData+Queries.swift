@@ -245,7 +245,7 @@ extension GapData {
 
     /// The page cache (KiB) of the connection running `gap-matrix` while it runs, and of the
     /// second connection, running `gap-status`.
-    static let matrixCacheKiB = 16384, statusCacheKiB = 8192
+    static let matrixCacheKiB = 8192, statusCacheKiB = 2048
 
     /// `first` and `second`, on two threads when `parallel`, else one after the other.
     static func concurrently<A: Sendable, B: Sendable>(_ parallel: Bool, _ first: @Sendable () -> A,
