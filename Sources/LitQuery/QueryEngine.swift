@@ -125,11 +125,14 @@ public enum QueryEngine {
     }
 
     /// Runs a compiled query in one transaction (writes of CREATE included), handing each row of
-    /// the result to `body` while the query runs.
+    /// the result to `body` while the query runs. A query that only reads takes no write lock
+    /// (a deferred transaction): it runs beside other readers and writers of the file, such as a
+    /// second connection's query or an ingest.
     public static func execute(_ compiled: CompiledQuery, on store: GraphStore, forEachRow body: (QueryRow) throws -> Void) throws {
+        let writes = compiled.stages.contains { if case .create = $0 { return true }; return false }
         do {
             try store.inDatabase { db in
-                try db.inTransaction {
+                try db.inTransaction(writes ? nil : .deferred) {
                     try executeStages(compiled, db, body)
                     return .commit
                 }
