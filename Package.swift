@@ -25,8 +25,10 @@ let package = Package(
         // libxml2, imported only by LitAtom.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // SHA-256 block compression on the CPU's SHA extensions, used by LitModel's SHA256.
+        .target(name: "CSHA256"),
         // Values every stage shares: diagnostics, spans, identifiers, works.
-        .target(name: "LitModel"),
+        .target(name: "LitModel", dependencies: ["CSHA256"]),
         // Formats: parse bytes into model values; no SQLite here.
         .target(name: "LitAtom", dependencies: ["LitModel", "CLibXML2"]),
         .target(name: "LitBibTeX", dependencies: ["LitModel"]),

@@ -38,7 +38,7 @@ public struct AtomReadResult: Sendable {
 ///     let result = try AtomReader.read(path: "page-00000.xml") { record in store(record) }
 public enum AtomReader {
     /// Streams the feed at `path`, calling `onRecord` for each entry in document order. A throw from
-    /// `onRecord` stops the read and is rethrown. With `hashing`, the bytes are hashed on the way. `progress` receives bytes consumed every 256 entries.
+    /// `onRecord` stops the read and is rethrown. With `hashing`, the bytes are hashed on the way. `progress` receives the bytes read so far after each block (128 KB) of the file.
     @discardableResult
     public static func read(path: String, displayPath: String? = nil, hashing: Bool = false,
                             progress: ((Int64) -> Void)? = nil,
@@ -54,11 +54,25 @@ public enum AtomReader {
         defer { close(fd) }
         let input = FileInput(fd: fd, hashing: hashing)
         return try withoutActuallyEscaping(onRecord) { onRecord in
-            let walker = FeedWalker(file: shown, onRecord: onRecord)
-            let box = Unmanaged.passRetained(walker)
-            defer { box.release() }
+            // The walk lives at a fixed address for the whole parse and is reached through a pointer
+            // from every event: no reference counting and no exclusivity bookkeeping per event.
+            let walker = UnsafeMutablePointer<FeedWalker>.allocate(capacity: 1)
+            walker.initialize(to: FeedWalker(file: shown, onRecord: onRecord))
+            defer {
+                walker.deinitialize(count: 1)
+                walker.deallocate()
+            }
+            let inputBox = Unmanaged.passRetained(input)
+            defer { inputBox.release() }
             var handler = FeedWalker.handler()
-            guard let context = xmlCreatePushParserCtxt(&handler, box.toOpaque(), nil, 0, shown) else {
+            // libxml2's own (pull) parser, reading through `FileInput`: it asks for bytes as it needs
+            // them, so no look-ahead for complete tags as a push parser does.
+            guard let context = xmlCreateIOParserCtxt(&handler, walker, { context, buffer, length in
+                guard let context, let buffer, length > 0 else { return 0 }
+                return Unmanaged<FileInput>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                    $0.fill(buffer, Int(length))
+                }
+            }, nil, inputBox.toOpaque(), XML_CHAR_ENCODING_NONE) else {
                 var result = AtomReadResult()
                 result.diagnostics.append(.error("atom.unreadable", "cannot read '\(shown)'",
                                                  at: SourceSpan(file: shown, line: 1, column: 1)))
@@ -67,56 +81,58 @@ public enum AtomReader {
             defer { xmlFreeParserCtxt(context) }
             let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
             xmlCtxtUseOptions(context, options)
-            walker.start(context)
-            var reported = 0
-            while !walker.stopped {
-                let count = input.next()
-                if count < 0 {
-                    walker.add(.error("atom.unreadable", "cannot read '\(shown)': \(String(cString: strerror(errno)))",
-                                      at: SourceSpan(file: shown, line: 1, column: 1)))
-                    break
-                }
-                xmlParseChunk(context, input.block, Int32(count), count == 0 ? 1 : 0)
-                if count == 0 { break }
-                if let progress, walker.result.entries - reported >= 256 {
-                    reported = walker.result.entries
-                    progress(input.bytes)
-                }
+            walker.pointee.start(context)
+            input.progress = progress
+            xmlParseDocument(context)
+            input.progress = nil
+            if let error = walker.pointee.thrown { throw error }
+            if input.failed {
+                walker.pointee.add(.error("atom.unreadable", "cannot read '\(shown)': \(String(cString: strerror(input.readErrno)))",
+                                          at: SourceSpan(file: shown, line: 1, column: 1)))
             }
-            if let error = walker.thrown { throw error }
-            if context.pointee.wellFormed == 0 && !walker.failed {
+            if context.pointee.wellFormed == 0 && !walker.pointee.failed {
                 let line = Int(context.pointee.input?.pointee.line ?? 1)
                 let column = Int(context.pointee.input?.pointee.col ?? 1)
-                walker.add(.error("atom.xml", "malformed XML: the parser stopped",
-                                  at: SourceSpan(file: shown, line: max(1, line), column: max(1, column))))
+                walker.pointee.add(.error("atom.xml", "malformed XML: the parser stopped",
+                                          at: SourceSpan(file: shown, line: max(1, line), column: max(1, column))))
             }
-            var result = walker.result
-            if walker.failed, input.atEnd, let line = walker.openEntryLine,
-               let first = walker.diagnostics.firstIndex(where: { $0.severity == .error }) {
-                walker.diagnostics[first].notes.append("the file ends inside the <entry> opened at line \(line); is it truncated?")
+            var result = walker.pointee.result
+            var diagnostics = walker.pointee.diagnostics
+            if walker.pointee.failed, input.atEnd, let line = walker.pointee.openEntryLine,
+               let first = diagnostics.firstIndex(where: { $0.severity == .error }) {
+                diagnostics[first].notes.append("the file ends inside the <entry> opened at line \(line); is it truncated?")
             }
-            result.bytes = input.bytes
-            if hashing, !walker.failed {
-                // Hash what was not fed (nothing, unless the walk stopped early).
+            if hashing, !walker.pointee.failed {
+                // Hash what was not read (nothing, unless the walk stopped early).
                 input.drain()
                 result.sha256 = input.hash.hexDigest()
             }
-            result.diagnostics.insert(contentsOf: walker.diagnostics, at: 0)
+            result.bytes = input.bytes
+            result.diagnostics.insert(contentsOf: diagnostics, at: 0)
             return result
         }
     }
 }
 
-/// The file in blocks as the parser is fed, hashed on the way: one pass over the file.
+/// The file as the parser reads it: read from disk in large blocks, each hashed once, then handed
+/// to the parser in the pieces it asks for. One pass over the file.
 private final class FileInput {
     let fd: Int32
     var hash = SHA256()
-    /// Bytes read so far.
+    /// Bytes read from the file so far.
     var bytes: Int64 = 0
     var atEnd = false
+    /// Whether reading failed, and the `errno` it failed with.
+    var failed = false
+    var readErrno: Int32 = 0
     let hashing: Bool
+    /// Called with `bytes` after each block read from the file.
+    var progress: ((Int64) -> Void)?
     static let blockSize = 1 << 17
-    let block = UnsafeMutablePointer<CChar>.allocate(capacity: FileInput.blockSize)
+    let block = UnsafeMutablePointer<UInt8>.allocate(capacity: FileInput.blockSize)
+    /// The part of `block` not yet handed to the parser.
+    private var start = 0
+    private var end = 0
 
     init(fd: Int32, hashing: Bool) {
         self.fd = fd
@@ -125,20 +141,41 @@ private final class FileInput {
 
     deinit { block.deallocate() }
 
+    /// Copies up to `length` bytes of the file to `buffer`: their count, 0 at the end, -1 on a read error.
+    func fill(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32 {
+        if start == end {
+            let n = next()
+            if n <= 0 { return Int32(n) }
+            start = 0
+            end = n
+        }
+        let count = min(length, end - start)
+        UnsafeMutableRawPointer(buffer).copyMemory(from: block + start, byteCount: count)
+        start += count
+        return Int32(count)
+    }
+
     /// Reads the next block into `block`: its size, 0 at the end, -1 on a read error.
-    func next() -> Int {
+    private func next() -> Int {
+        guard !atEnd, !failed else { return failed ? -1 : 0 }
         var n: Int
         repeat { n = Foundation.read(fd, block, FileInput.blockSize) } while n < 0 && errno == EINTR
-        guard n >= 0 else { return -1 }
+        guard n >= 0 else {
+            failed = true
+            readErrno = errno
+            return -1
+        }
         if n == 0 { atEnd = true; return 0 }
         if hashing { hash.update(UnsafeRawBufferPointer(start: block, count: n)) }
         bytes += Int64(n)
+        progress?(bytes)
         return n
     }
 
     /// Reads (and hashes) the rest of the file.
     func drain() {
-        while !atEnd && next() > 0 {}
+        start = end
+        while next() > 0 {}
     }
 }
 
@@ -149,10 +186,11 @@ private enum Tag: UInt8 {
          totalResults, startIndex, itemsPerPage, other
 }
 
-/// The walk over one feed: a small state machine driven by the parser's SAX2 events. The hot path
-/// makes no String per event: element names are compared as interned pointers, namespaces as C
-/// strings, and text is gathered as bytes; Strings are built only for the values a record keeps.
-private final class FeedWalker {
+/// The walk over one feed: a small state machine driven by the parser's SAX2 events, which reach it
+/// through the pointer `read` hands the parser as its user data. The hot path makes no String per
+/// event: element names are compared as interned pointers, namespaces as C strings, and text is
+/// gathered as bytes; Strings are built only for the values a record keeps.
+private struct FeedWalker {
     let file: String
     var result = AtomReadResult()
     let onRecord: (WorkRecord) throws -> Void
@@ -200,39 +238,37 @@ private final class FeedWalker {
         open = Array(repeating: .other, count: 16)
     }
 
-    /// The SAX2 callbacks, each handing its event to the walker passed as the parser's user data
-    /// (which `read` keeps alive for the whole parse, so an event takes no reference of its own).
+    /// The SAX2 callbacks, each handing its event to the walker whose address is the parser's user
+    /// data (`read` keeps it in place for the whole parse).
     static func handler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(truncatingIfNeeded: XML_SAX2_MAGIC)
         handler.startElementNs = { data, localname, _, uri, _, _, count, _, attributes in
             guard let data, let localname else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
-                $0.startElement(localname, uri, attributes: attributes, count: Int(count))
-            }
+            data.assumingMemoryBound(to: FeedWalker.self).pointee
+                .startElement(localname, uri, attributes: attributes, count: Int(count))
         }
         handler.endElementNs = { data, _, _, _ in
             guard let data else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.endElement() }
+            data.assumingMemoryBound(to: FeedWalker.self).pointee.endElement()
         }
         let characters: charactersSAXFunc = { data, bytes, count in
             guard let data, let bytes, count > 0 else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data)._withUnsafeGuaranteedRef {
-                $0.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
-            }
+            data.assumingMemoryBound(to: FeedWalker.self).pointee
+                .characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
         }
         handler.characters = characters
         handler.ignorableWhitespace = characters
         handler.cdataBlock = characters
         handler.serror = { data, error in
             guard let data, let error else { return }
-            Unmanaged<FeedWalker>.fromOpaque(data).takeUnretainedValue().record(error.pointee)
+            data.assumingMemoryBound(to: FeedWalker.self).pointee.record(error.pointee)
         }
         return handler
     }
 
     /// Prepares the names to compare against, from the parser's dictionary.
-    func start(_ context: xmlParserCtxtPtr) {
+    mutating func start(_ context: xmlParserCtxtPtr) {
         self.context = context
         func intern(_ s: String) -> UnsafePointer<xmlChar>? {
             s.withCString { xmlDictLookup(context.pointee.dict, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), -1) }
@@ -257,7 +293,7 @@ private final class FeedWalker {
     // MARK: Errors
 
     /// Records one of libxml2's structured errors; the first error stops the parse.
-    func record(_ error: xmlError) {
+    mutating func record(_ error: xmlError) {
         let level = error.level.rawValue
         guard level >= XML_ERR_WARNING.rawValue else { return }
         // What libxml2 reports after the first error is a cascade from the same fault.
@@ -270,12 +306,12 @@ private final class FeedWalker {
         if severity == .error { stop(failing: true) }
     }
 
-    func add(_ diagnostic: Diagnostic) {
+    mutating func add(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
         if diagnostic.severity == .error { failed = true }
     }
 
-    private func stop(failing: Bool) {
+    private mutating func stop(failing: Bool) {
         if failing { failed = true }
         if let context { xmlStopParser(context) }
     }
@@ -316,7 +352,7 @@ private final class FeedWalker {
     private var attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     private var attributeCount = 0
 
-    func startElement(_ local: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
+    mutating func startElement(_ local: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
                       attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
         let tag = self.tag(local, uri)
         if depth >= open.count { open.append(contentsOf: repeatElement(.other, count: depth + 1 - open.count)) }
@@ -331,7 +367,7 @@ private final class FeedWalker {
         depth += 1
     }
 
-    func endElement() {
+    mutating func endElement() {
         guard depth > 0 else { return }
         depth -= 1
         let tag = open[depth]
@@ -344,7 +380,7 @@ private final class FeedWalker {
         }
     }
 
-    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         if capture != nil { appendText(bytes) }
     }
 
@@ -360,17 +396,17 @@ private final class FeedWalker {
     /// Appends text with each run of XML white space collapsed to one space, none at the start (also
     /// across the pieces the parser delivers one text in). A space written last may be dropped later
     /// (`collected` trims the end).
-    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         WhiteSpace.appendCollapsed(bytes, to: &text, atStart: false)
     }
 
     /// The collected text as a String, without the space a trailing white-space run left.
-    private func collected() -> String {
+    private mutating func collected() -> String {
         if text.last == 0x20 { text.removeLast() }
         return text.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
-    private func startElement(_ tag: Tag) {
+    private mutating func startElement(_ tag: Tag) {
         switch tag {
         case .entry:
             record = WorkRecord(via: "atom", line: currentLine())
@@ -408,7 +444,7 @@ private final class FeedWalker {
         }
     }
 
-    private func endElement(_ tag: Tag) throws {
+    private mutating func endElement(_ tag: Tag) throws {
         if let captured = capture, captured == tag, depth == captureDepth {
             capture = nil
             store(tag)
@@ -435,7 +471,7 @@ private final class FeedWalker {
     }
 
     /// Stores the collected text where it belongs.
-    private func store(_ tag: Tag) {
+    private mutating func store(_ tag: Tag) {
         guard inEntry else {
             let value = collected()
             switch tag {
@@ -490,7 +526,7 @@ private final class FeedWalker {
         return value
     }
 
-    private func finishEntry() throws {
+    private mutating func finishEntry() throws {
         let span = SourceSpan(file: file, line: record.line, column: 1)
         guard let id = entryID else {
             result.diagnostics.append(.error("atom.entry-without-id", "entry has no <id>; it is skipped", at: span))
@@ -587,7 +623,7 @@ private final class FeedWalker {
     }
 
     /// `<link href rel title>`: keyed by title when it has one (`pdf`, `doi`), else by rel.
-    private func readLink() {
+    private mutating func readLink() {
         var href: String?
         var rel: String?
         var title: String?

@@ -280,6 +280,7 @@ public final class Ingestor {
         }
         let source = SourceFile(path: Self.storedPath(input.path), format: "atom")
         var result = AtomReadResult()
+        var committed = false
         do {
             try store.writeSession(source: source, cache: cache) { writer in
                 do {
@@ -296,7 +297,9 @@ public final class Ingestor {
                         onProgress?(IngestProgress(bytesDone: done + file.bytesRead, bytesTotal: total, file: input.path,
                                                    papers: summary.papersNew + summary.papersUpdated + summary.papersUnchanged
                                                        + counts.new + counts.updated + counts.unchanged))
-                        next = file.pipe.take(returning: batch)
+                        // Freed on the reading thread, which has time to spare.
+                        atomReader?.recycle(batch)
+                        next = file.pipe.take()
                     }
                 } catch {
                     file.pipe.cancel()
@@ -308,6 +311,7 @@ public final class Ingestor {
                 if result.diagnostics.hasErrors { throw Rollback() }
                 writer.sha256 = result.sha256
             }
+            committed = true
         } catch is Rollback {
             // Reported below; nothing of the file was stored.
         } catch let diagnostic as Diagnostic {
@@ -316,6 +320,8 @@ public final class Ingestor {
             result.diagnostics.append(.error("store.write", "cannot store '\(input.path)': \(error)",
                                              at: SourceSpan(file: input.path, line: 1, column: 1)))
         }
+        // The nodes interned for the run's name numbers stay only if the file's transaction committed.
+        if committed { atomReader?.slots.commit() } else { atomReader?.slots.rollback() }
         // A file the store gave up on is read no further.
         file.pipe.cancel()
         for d in result.diagnostics { report(d) }
@@ -335,7 +341,8 @@ public final class Ingestor {
 /// (libxml2, hashing, and preparing each record's JSON), each file into a bounded pipe of its own,
 /// so the next file is read while the writing thread still stores and commits the one before. At
 /// most the file being stored and the one after it are in flight, each holding a few batches:
-/// memory stays flat whatever the files' sizes.
+/// memory stays flat whatever the files' sizes. Batches the writing thread has stored come back
+/// (`recycle`) and are freed on the reading thread, whichever file it is reading by then.
 final class AtomReadAhead: @unchecked Sendable {
     /// One file as read: its records through `pipe`; `result` and `error` are final once the pipe
     /// has closed.
@@ -346,8 +353,14 @@ final class AtomReadAhead: @unchecked Sendable {
         var error: Error?
         private let lock = NSLock()
         private var bytes: Int64 = 0
+        private let spent: SpentBatches
+        private let slots: InternSlots
 
-        init(path: String) { self.path = path }
+        init(path: String, spent: SpentBatches, slots: InternSlots) {
+            self.path = path
+            self.spent = spent
+            self.slots = slots
+        }
 
         /// Bytes of the file read so far (for progress, from the writing thread).
         var bytesRead: Int64 { lock.withLock { bytes } }
@@ -361,12 +374,14 @@ final class AtomReadAhead: @unchecked Sendable {
                 result = try AtomReader.read(path: path, hashing: true, progress: { [self] read in
                     lock.withLock { bytes = read }
                 }) { record in
-                    batch.append(PreparedRecord(record, source: source))
+                    batch.append(PreparedRecord(record, source: source, slots: slots))
                     if batch.count == Ingestor.atomBatchSize {
+                        spent.release()
                         try pipe.put(batch)
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
+                spent.release()
                 if !batch.isEmpty { try pipe.put(batch) }
             } catch {
                 self.error = error
@@ -374,14 +389,34 @@ final class AtomReadAhead: @unchecked Sendable {
         }
     }
 
+    /// Stored batches waiting to be freed by the reading thread.
+    final class SpentBatches: @unchecked Sendable {
+        private let lock = NSLock()
+        private var batches: [[PreparedRecord]] = []
+
+        func add(_ batch: [PreparedRecord]) { lock.withLock { batches.append(batch) } }
+
+        /// Frees the batches added so far, on the calling thread.
+        func release() {
+            var gone: [[PreparedRecord]] = []
+            lock.withLock { swap(&gone, &batches) }
+            gone.removeAll()
+        }
+    }
+
     private let files = BatchPipe<File>(capacity: 1)
+    private let spent = SpentBatches()
+    /// The run's numbering of author names and categories: the reading thread numbers them as it
+    /// prepares records, the writing thread keeps each number's node (committed or rolled back with
+    /// each file's session).
+    let slots = InternSlots()
     private var job: BackgroundJob?
 
     init(paths: [String]) {
-        job = BackgroundJob { [files] in
+        job = BackgroundJob { [files, spent, slots] in
             defer { files.close() }
             for path in paths {
-                let file = File(path: path)
+                let file = File(path: path, spent: spent, slots: slots)
                 do { try files.put([file]) } catch { return }
                 file.read()
             }
@@ -390,6 +425,9 @@ final class AtomReadAhead: @unchecked Sendable {
 
     /// The next file in order, as soon as its reading has started.
     func next() -> File? { files.take()?.first }
+
+    /// Hands a stored batch back to be freed on the reading thread.
+    func recycle(_ batch: [PreparedRecord]) { spent.add(batch) }
 
     /// Stops reading (files not taken yet are not read) and waits for the thread.
     func finish() {

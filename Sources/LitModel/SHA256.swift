@@ -1,17 +1,51 @@
 // SHA-256 (FIPS 180-4), incremental, so that a file can be hashed while it streams through a parser.
-// Sources are identified by path and content hash; the platform offers no hash on Linux.
+// Sources are identified by path and content hash; the platform offers no hash on Linux. Blocks are
+// compressed with the CPU's SHA extensions where it has them (CSHA256), else in portable Swift.
+#if arch(x86_64)
+internal import CSHA256
+#endif
 
 /// An incremental SHA-256 digest.
 ///
 ///     var h = SHA256(); h.update(bytes); h.hexDigest()
 public struct SHA256: Sendable {
+    /// How blocks are compressed.
+    public enum Engine: Sendable, CaseIterable {
+        /// The x86-64 SHA extensions (SHA-NI), where the CPU has them.
+        case shaExtensions
+        /// Plain Swift: any CPU.
+        case portable
+
+        /// Whether the running CPU can use this engine.
+        public var isAvailable: Bool {
+            switch self {
+            case .portable: return true
+            case .shaExtensions: return Engine.hasSHAExtensions
+            }
+        }
+
+        /// The fastest engine the running CPU has.
+        public static let fastest: Engine = hasSHAExtensions ? .shaExtensions : .portable
+
+        private static let hasSHAExtensions: Bool = {
+            #if arch(x86_64)
+            return lit_sha256_shani_available() != 0
+            #else
+            return false
+            #endif
+        }()
+    }
+
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
+    public let engine: Engine
 
-
-    public init() {
+    /// A digest computed with `engine` (which must be available on this CPU).
+    public init(engine: Engine = .fastest) {
+        precondition(engine.isAvailable, "SHA-256 engine \(engine) is not available on this CPU")
+        self.engine = engine
         buffer.reserveCapacity(64)
     }
 
@@ -63,14 +97,23 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func hex<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
-        var h = SHA256()
+    public static func hex<C: Collection>(of bytes: C, engine: Engine = .fastest) -> String where C.Element == UInt8 {
+        var h = SHA256(engine: engine)
         h.update(bytes)
         return h.hexDigest()
     }
 
     /// Compresses `count` 64-byte blocks starting at `blocks`.
     private mutating func compress(_ blocks: UnsafeRawPointer, count: Int) {
+        #if arch(x86_64)
+        if engine == .shaExtensions {
+            withUnsafeMutableBytes(of: &state) { words in
+                lit_sha256_compress_shani(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                          blocks.assumingMemoryBound(to: UInt8.self), count)
+            }
+            return
+        }
+        #endif
         var (a, b, c, d, e, f, g, h) = state
         for n in 0..<count {
             let block = blocks + 64 * n

@@ -195,13 +195,13 @@ extension GraphWriter {
         try batch.props.withUnsafeBufferPointer { props in
             while start < batch.rows.count {
                 let rows = min(Self.edgesPerInsert, batch.rows.count - start)
-                let insert = try raw(Self.edgeInsertSQL[rows])
+                let insert = try prepared(&edgeInsertStatements, rows, Self.edgeInsertSQL[rows])
                 var from = start == 0 ? 0 : batch.rows[start - 1].end
                 for row in batch.rows[start..<(start + rows)] {
                     insert.bind(batch.types[row.type])
                     insert.bind(row.src)
                     insert.bind(row.dst)
-                    insert.bind(utf8: UnsafeBufferPointer(rebasing: props[from..<row.end]))
+                    insert.bind(borrowing: UnsafeBufferPointer(rebasing: props[from..<row.end]))
                     from = row.end
                 }
                 try insert.execute()

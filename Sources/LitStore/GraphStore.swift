@@ -49,15 +49,15 @@ public final class GraphStore: @unchecked Sendable {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") }
     }
 
-    /// Whether any deferrable index is missing.
+    /// Whether any secondary index is missing (a bulk load was interrupted: this version's, or an
+    /// earlier one's, which deferred more of them).
     private static func missingIndexes(_ db: Database) throws -> Bool {
         let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
-        return Schema.deferrableIndexes.contains { !present.contains($0.name) }
+        return Schema.secondaryIndexes.contains { !present.contains($0.name) }
     }
 
-    /// Starts a bulk load. Drops the indexes the ingest does not read (edges by target and by type,
-    /// nodes by property, identifiers and labels by node): maintaining them row by row costs more
-    /// than building them once with one sort at the end (`restoreIndexes`). Pauses the full-text
+    /// Starts a bulk load. Drops the index of edges by target (`Schema.deferrableIndexes`), which
+    /// costs more row by row than built once with one sort at the end (`restoreIndexes`). Pauses the full-text
     /// index's background merging (`Schema.beginBulkLoad`), and lets the write-ahead log grow to
     /// `Schema.bulkCheckpointPages` before it is copied into the database, so that pages each
     /// file's commit writes again (identifiers, interior pages) are copied once rather than at

@@ -134,20 +134,60 @@ public struct PreparedRecord: Sendable {
     let createJSON: [UInt8]
     /// `provenance.fields` of this record.
     let provenanceJSON: [UInt8]
-    /// The property objects of the record's AUTHORED_BY edges (in author order), IN_CATEGORY edges
-    /// (in category order) and PUBLISHED_IN edge.
-    let authorEdges: [[UInt8]]
-    let categoryEdges: [[UInt8]]
-    let venueEdge: [UInt8]
+    /// The property objects of the record's edges, one after the other: AUTHORED_BY (in author
+    /// order), IN_CATEGORY (in category order), then PUBLISHED_IN; `edgeEnds[k]` ends the k-th.
+    private let edgeText: [UInt8]
+    private let edgeEnds: [Int]
+    /// The run's numbering of interned names, when the record was prepared with one, and the numbers
+    /// of the record's authors then its categories (in order).
+    let slots: InternSlots?
+    let slotNumbers: [Int32]
+    /// The property object of a new Author node for each author this record was the first to name
+    /// in the numbering (empty for the others, and no list at all when there is none: the writing
+    /// thread writes one if it needs it).
+    let authorNodes: [[UInt8]]
 
-    /// Prepares `record` as read from `source`.
-    public init(_ record: WorkRecord, source: SourceFile) {
-        self.init(record, source: source, fingerprint: Fingerprint.make(record))
+    /// The property object of the AUTHORED_BY edge of author `i`.
+    func authorEdge(_ i: Int) -> ArraySlice<UInt8> { edge(i) }
+    /// The property object of the IN_CATEGORY edge of category `i`.
+    func categoryEdge(_ i: Int) -> ArraySlice<UInt8> { edge(record.authors.count + i) }
+    /// The property object of the PUBLISHED_IN edge.
+    var venueEdge: ArraySlice<UInt8> { edge(record.authors.count + record.categories.count) }
+    private func edge(_ k: Int) -> ArraySlice<UInt8> { edgeText[(k == 0 ? 0 : edgeEnds[k - 1])..<edgeEnds[k]] }
+
+    /// The numbers of the record's authors and categories (with a numbering).
+    var authorSlots: ArraySlice<Int32> { slotNumbers.prefix(slots == nil ? 0 : record.authors.count) }
+    var categorySlots: ArraySlice<Int32> { slotNumbers.dropFirst(slots == nil ? 0 : record.authors.count) }
+
+    /// Prepares `record` as read from `source`; with `slots`, numbers its authors and categories in
+    /// them (all records of a run's writer prepared with the same numbering, in the order written).
+    public init(_ record: WorkRecord, source: SourceFile, slots: InternSlots? = nil) {
+        self.init(record, source: source, fingerprint: Fingerprint.make(record), slots: slots)
     }
 
-    init(_ record: WorkRecord, source: SourceFile, fingerprint: String?) {
+    init(_ record: WorkRecord, source: SourceFile, fingerprint: String?, slots: InternSlots? = nil) {
         self.record = record
         self.fingerprint = fingerprint
+        self.slots = slots
+        if let slots {
+            var numbers: [Int32] = []
+            numbers.reserveCapacity(record.authors.count + record.categories.count)
+            var nodes: [[UInt8]] = []
+            for (i, person) in record.authors.enumerated() {
+                let (slot, new) = slots.number(author: person.display)
+                numbers.append(slot)
+                if new {
+                    if nodes.isEmpty { nodes = Array(repeating: [], count: record.authors.count) }
+                    nodes[i] = Self.authorObject(person)
+                }
+            }
+            for category in record.categories { numbers.append(slots.number(category: category)) }
+            slotNumbers = numbers
+            authorNodes = nodes
+        } else {
+            slotNumbers = []
+            authorNodes = []
+        }
         var idents: [(kind: String, value: String)] = []
         idents.reserveCapacity(4)
         if let arxiv = record.arxiv { idents.append(("arxiv", arxiv.base)) }
@@ -158,41 +198,50 @@ public struct PreparedRecord: Sendable {
         stated = GraphWriter.statedPairs(record)
         createJSON = Self.createObject(record)
         provenanceJSON = Self.provenanceObject(record)
-        var evidence: [UInt8] = []
-        evidence.reserveCapacity(48 + source.path.utf8.count)
-        GraphWriter.appendEvidence(via: record.via, line: record.line, source: source.path, to: &evidence)
         // The edge property objects are written as `addEdge` writes them: the keys other than the
         // evidence in sorted order, then `line`, `source`, `via`.
-        var authorEdges: [[UInt8]] = []
-        authorEdges.reserveCapacity(record.authors.count)
+        var evidence: [UInt8] = []
+        evidence.reserveCapacity(48 + 2 * source.path.utf8.count)
+        GraphWriter.appendEvidence(via: record.via, line: record.line, source: source.path, to: &evidence)
+        let edges = record.authors.count + record.categories.count + 1
+        var text: [UInt8] = []
+        text.reserveCapacity(edges * (24 + evidence.count))
+        var ends: [Int] = []
+        ends.reserveCapacity(edges)
         for (i, person) in record.authors.enumerated() {
-            var props: [UInt8] = []
-            props.reserveCapacity(16 + evidence.count)
-            props.append(UInt8(ascii: "{"))
+            text.append(UInt8(ascii: "{"))
             if !person.affiliations.isEmpty {
-                props.append(contentsOf: "\"affiliations\":".utf8)
-                ObjectWriter.appendStrings(person.affiliations, to: &props)
-                props.append(UInt8(ascii: ","))
+                text.append(contentsOf: "\"affiliations\":".utf8)
+                ObjectWriter.appendStrings(person.affiliations, to: &text)
+                text.append(UInt8(ascii: ","))
             }
-            props.append(contentsOf: "\"position\":".utf8)
-            ObjectWriter.appendInt(i + 1, to: &props)
-            props.append(UInt8(ascii: ","))
-            props.append(contentsOf: evidence)
-            authorEdges.append(props)
+            text.append(contentsOf: "\"position\":".utf8)
+            ObjectWriter.appendInt(i + 1, to: &text)
+            text.append(UInt8(ascii: ","))
+            text.append(contentsOf: evidence)
+            ends.append(text.count)
         }
-        self.authorEdges = authorEdges
-        var categoryEdges: [[UInt8]] = []
-        categoryEdges.reserveCapacity(record.categories.count)
         for category in record.categories {
-            var props: [UInt8] = []
-            props.reserveCapacity(16 + evidence.count)
-            props.append(contentsOf: (category == record.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
-            props.append(contentsOf: evidence)
-            categoryEdges.append(props)
+            text.append(contentsOf: (category == record.primaryCategory ? "{\"primary\":true," : "{\"primary\":false,").utf8)
+            text.append(contentsOf: evidence)
+            ends.append(text.count)
         }
-        self.categoryEdges = categoryEdges
-        evidence.insert(UInt8(ascii: "{"), at: 0)
-        venueEdge = evidence
+        text.append(UInt8(ascii: "{"))
+        text.append(contentsOf: evidence)
+        ends.append(text.count)
+        edgeText = text
+        edgeEnds = ends
+    }
+
+    /// The property object of a new Author node: `{"family":…,"given":…,"name":…}`, the keys in
+    /// order, an empty family or given left out.
+    static func authorObject(_ person: PersonName) -> [UInt8] {
+        var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
+        o.string("family", person.family)
+        o.string("given", person.given)
+        o.key("name")
+        JSONValue.appendQuoted(person.display, to: &o.out)
+        return o.finish()
     }
 
     /// The property object of a new Paper: `GraphWriter.statedPairs` plus `version`, `versions`,
@@ -578,7 +627,7 @@ extension GraphWriter {
         var start = 0
         while start < idents.count {
             let count = min(Self.identsPerInsert, idents.count - start)
-            let insert = try raw(Self.identInsertSQL[count])
+            let insert = try prepared(&identInsertStatements, count, Self.identInsertSQL[count])
             for ident in idents[start..<(start + count)] {
                 insert.bind(ident.kind)
                 insert.bind(ident.value)
@@ -665,29 +714,39 @@ extension GraphWriter {
     private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         let r = p.record
         for (i, person) in r.authors.enumerated() {
-            let author = try intern(label: "Author", key: "name", value: person.display, json: {
-                // {"family":…,"given":…,"name":…}: the keys in order, an empty family or given left out.
-                var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
-                o.string("family", person.family)
-                o.string("given", person.given)
-                o.key("name")
-                JSONValue.appendQuoted(person.display, to: &o.out)
-                return o.finish()
-            }, line: r.line)
-            edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author, props: p.authorEdges[i])
+            let author: Int64
+            if let slots = p.slots, let known = slots.node(.author, p.slotNumbers[i]) {
+                author = known
+            } else {
+                author = try intern(label: "Author", key: "name", value: person.display, json: {
+                    i < p.authorNodes.count && !p.authorNodes[i].isEmpty ? p.authorNodes[i] : PreparedRecord.authorObject(person)
+                }, line: r.line)
+                p.slots?.learn(.author, p.slotNumbers[i], node: author)
+            }
+            edges.writeProps { $0.append(contentsOf: p.authorEdge(i)) }
+            edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author)
         }
     }
 
     private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
+        let first = p.record.authors.count
         for (i, category) in p.record.categories.enumerated() {
-            let node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
-            edges.addEdge(type: "IN_CATEGORY", src: paper, dst: node, props: p.categoryEdges[i])
+            let node: Int64
+            if let slots = p.slots, let known = slots.node(.category, p.slotNumbers[first + i]) {
+                node = known
+            } else {
+                node = try intern(label: "Category", key: "id", value: category, props: [:], line: p.record.line)
+                p.slots?.learn(.category, p.slotNumbers[first + i], node: node)
+            }
+            edges.writeProps { $0.append(contentsOf: p.categoryEdge(i)) }
+            edges.addEdge(type: "IN_CATEGORY", src: paper, dst: node)
         }
     }
 
     private func addVenue(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
         guard let venue = p.record.venue, !venue.isEmpty else { return }
         let node = try intern(label: "Venue", key: "name", value: venue, props: [:], line: p.record.line)
-        edges.addEdge(type: "PUBLISHED_IN", src: paper, dst: node, props: p.venueEdge)
+        edges.writeProps { $0.append(contentsOf: p.venueEdge) }
+        edges.addEdge(type: "PUBLISHED_IN", src: paper, dst: node)
     }
 }

@@ -23,13 +23,26 @@ public struct SourceFile: Sendable, Hashable {
 }
 
 /// Interned node ids that outlive one file's session (one ingest run). Entries made in a session
-/// reach the cache only when its transaction commits.
+/// are taken out again when its transaction does not commit.
 public final class InternCache: @unchecked Sendable {
-    /// label → interned value → node.
-    var ids: [String: [String: Int64]] = [:]
-    /// Labels whose every node is in `ids`: a miss means the node does not exist yet.
-    var complete: Set<String> = []
+    /// One label's interned nodes: value → node.
+    final class Table {
+        var ids: [String: Int64] = [:]
+        /// Whether every node of the label is in `ids`: a miss means the node does not exist yet.
+        var complete = false
+    }
+
+    /// label → its table.
+    private var tables: [String: Table] = [:]
+
     public init() {}
+
+    func table(_ label: String) -> Table {
+        if let table = tables[label] { return table }
+        let table = Table()
+        tables[label] = table
+        return table
+    }
 }
 
 extension GraphStore {
@@ -39,21 +52,23 @@ extension GraphStore {
     ///     try store.writeSession(source: SourceFile(path: p, format: "atom")) { w in try w.upsert(r, into: w.resolve(r)) }
     public func writeSession<T>(source: SourceFile, cache: InternCache? = nil,
                                 _ body: (GraphWriter) throws -> T) throws -> T {
-        var committed: [String: [String: Int64]] = [:]
-        let value: T = try write { db in
-            // A larger page cache for bulk writes: the pages being appended to and the identifier
-            // index stay in memory across a file (32 MB: peak memory stays well under 150 MB).
-            try db.execute(sql: "PRAGMA cache_size = -32768")
-            let writer = try GraphWriter(db: db, source: source, cache: cache)
-            let value = try body(writer)
-            try writer.finish()
-            committed = writer.newInterned
-            return value
+        var session: GraphWriter?
+        do {
+            return try write { db in
+                // A larger page cache for bulk writes: the pages being appended to and the identifier
+                // index stay in memory across a file (32 MB: peak memory stays well under 150 MB).
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                let writer = try GraphWriter(db: db, source: source, cache: cache)
+                session = writer
+                let value = try body(writer)
+                try writer.finish()
+                return value
+            }
+        } catch {
+            // Rolled back: the nodes this session interned are gone.
+            session?.forgetInterned()
+            throw error
         }
-        if let cache {
-            for (label, values) in committed { cache.ids[label, default: [:]].merge(values) { _, new in new } }
-        }
-        return value
     }
 }
 
@@ -86,14 +101,24 @@ public final class GraphWriter {
     public private(set) var sourceNode: Int64 = 0
     /// Set before the session ends to record the file's content hash on its Source node.
     public var sha256: String?
-    let cache: InternCache?
-    /// label → value → node, for nodes interned in this session (merged into the cache on commit).
-    var newInterned: [String: [String: Int64]] = [:]
+    /// The run's interned nodes, or the session's own when there is no run cache.
+    let interned: InternCache
+    /// Whether `interned` is the run's: its tables are then loaded whole on first use (`preload`).
+    let runCache: Bool
+    /// Entries this session put into `interned`, taken out again if it rolls back.
+    private var internedHere: [(table: InternCache.Table, value: String)] = []
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
     /// Statements prepared in this session, by SQL text.
     var rawStatements: [String: RawStatement] = [:]
+    /// The statements of every paper, prepared on first use (`prepared`): found without hashing their SQL.
+    private var insertNodeStatement, insertLabelStatement, selectPropsStatement, updatePropsStatement: RawStatement?
+    private var selectIdentStatement, insertProvenanceStatement, internProvenanceStatement: RawStatement?
+    private var insertTextStatement: RawStatement?
+    /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`).
+    var edgeInsertStatements: [RawStatement?] = []
+    var identInsertStatements: [RawStatement?] = []
     /// Full-text rows of new papers not yet in `paper_fts` (see `indexText`), their positions by
     /// node, and their text size.
     var pendingText: [(node: Int64, title: String, abstract: String)] = []
@@ -103,7 +128,8 @@ public final class GraphWriter {
     init(db: Database, source: SourceFile, cache: InternCache?) throws {
         self.db = db
         self.source = source
-        self.cache = cache
+        self.interned = cache ?? InternCache()
+        self.runCache = cache != nil
         self.sha256 = source.sha256
         var quoted = ""
         JSONValue.appendQuoted(source.path, to: &quoted)
@@ -154,6 +180,23 @@ public final class GraphWriter {
         return statement
     }
 
+    /// The statement in `slot`, prepared from `sql` on first use.
+    func prepared(_ slot: inout RawStatement?, _ sql: @autoclosure () -> String) throws -> RawStatement {
+        if let statement = slot { return statement }
+        let statement = try RawStatement(db, sql: sql())
+        slot = statement
+        return statement
+    }
+
+    /// The statement in `slots[index]`, prepared from `sql` on first use.
+    func prepared(_ slots: inout [RawStatement?], _ index: Int, _ sql: @autoclosure () -> String) throws -> RawStatement {
+        if index < slots.count, let statement = slots[index] { return statement }
+        if index >= slots.count { slots += Array(repeating: nil, count: index + 1 - slots.count) }
+        let statement = try RawStatement(db, sql: sql())
+        slots[index] = statement
+        return statement
+    }
+
     /// Runs a statement with GRDB's argument binding (for the less frequent writes).
     func run(_ sql: String, _ arguments: StatementArguments) throws {
         let statement = try db.cachedStatement(sql: sql)
@@ -173,16 +216,18 @@ public final class GraphWriter {
 
     /// Creates a node with one label from its property map's canonical JSON text.
     func createNode(label: String, json: [UInt8]) throws -> Int64 {
-        let insert = try raw("INSERT INTO node(props) VALUES (?)")
-        insert.bind(utf8: json)
-        try insert.execute()
+        let insert = try prepared(&insertNodeStatement, "INSERT INTO node(props) VALUES (?)")
+        try json.withUnsafeBufferPointer { json in
+            insert.bind(borrowing: json)
+            try insert.execute()
+        }
         let id = db.lastInsertedRowID
         try addLabel(label, to: id)
         return id
     }
 
     public func addLabel(_ label: String, to node: Int64) throws {
-        let insert = try raw("INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)")
+        let insert = try prepared(&insertLabelStatement, "INSERT OR IGNORE INTO node_label(node, label) VALUES (?, ?)")
         insert.bind(node)
         insert.bind(label)
         try insert.execute()
@@ -190,7 +235,7 @@ public final class GraphWriter {
 
     /// The property map of `node` (empty when the node does not exist).
     public func props(of node: Int64) throws -> [String: JSONValue] {
-        let select = try raw("SELECT props FROM node WHERE id = ?")
+        let select = try prepared(&selectPropsStatement, "SELECT props FROM node WHERE id = ?")
         select.bind(node)
         defer { select.reset() }
         guard try select.step(), let text = select.text(0) else { return [:] }
@@ -200,10 +245,12 @@ public final class GraphWriter {
     public func setProps(_ node: Int64, _ props: [String: JSONValue]) throws {
         var json: [UInt8] = []
         JSONValue.object(props).encode(into: &json)
-        let update = try raw("UPDATE node SET props = ? WHERE id = ?")
-        update.bind(utf8: json)
-        update.bind(node)
-        try update.execute()
+        let update = try prepared(&updatePropsStatement, "UPDATE node SET props = ? WHERE id = ?")
+        try json.withUnsafeBufferPointer { json in
+            update.bind(borrowing: json)
+            update.bind(node)
+            try update.execute()
+        }
     }
 
     /// Adds a directed edge. `props` gets the evidence: `via`, `source` (this file) and `line` when given.
@@ -282,7 +329,7 @@ public final class GraphWriter {
 
     /// The node an identifier names, if any.
     public func node(ident kind: String, _ value: String) throws -> Int64? {
-        let select = try raw("SELECT node FROM ident WHERE kind = ? AND value = ?")
+        let select = try prepared(&selectIdentStatement, "SELECT node FROM ident WHERE kind = ? AND value = ?")
         select.bind(kind)
         select.bind(value)
         defer { select.reset() }
@@ -311,12 +358,15 @@ public final class GraphWriter {
 
     /// Records provenance from the fields' canonical JSON text.
     func addProvenance(node: Int64, line: Int?, json: [UInt8]) throws {
-        let insert = try raw("INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)")
-        insert.bind(node)
-        insert.bind(sourceNode)
-        insert.bind(line)
-        insert.bind(utf8: json)
-        try insert.execute()
+        let insert = try prepared(&insertProvenanceStatement,
+                                  "INSERT OR REPLACE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, ?)")
+        try json.withUnsafeBufferPointer { json in
+            insert.bind(node)
+            insert.bind(sourceNode)
+            insert.bind(line)
+            insert.bind(borrowing: json)
+            try insert.execute()
+        }
     }
 
     // MARK: Interning
@@ -337,24 +387,26 @@ public final class GraphWriter {
 
     /// `intern` with the new node's canonical property text (`key` = `value` included) made by `json`.
     func intern(label: String, key: String, value: String, json: () -> [UInt8], line: Int? = nil) throws -> Int64 {
-        if let id = newInterned[label]?[value] ?? cache?.ids[label]?[value] { return id }
+        let table = interned.table(label)
+        if let id = table.ids[value] { return id }
         precondition(key.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x5F },
                      "property key must be a plain name")
-        if let cache, !cache.complete.contains(label) {
-            try preload(label: label, key: key)
-            if let id = cache.ids[label]?[value] { return id }
+        if runCache, !table.complete {
+            try preload(table, label: label, key: key)
+            if let id = table.ids[value] { return id }
         }
-        if cache?.complete.contains(label) != true {
+        if !table.complete {
             let sql = "SELECT n.id FROM node n JOIN node_label l ON l.node = n.id AND l.label = ? "
                 + "WHERE json_extract(n.props, '$.\(key)') = ? ORDER BY n.id LIMIT 1"
             if let found = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [label, value]) {
-                newInterned[label, default: [:]][value] = found
+                remember(found, as: value, in: table)
                 return found
             }
         }
         let id = try createNode(label: label, json: json())
-        newInterned[label, default: [:]][value] = id
-        let insert = try raw("INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
+        remember(id, as: value, in: table)
+        let insert = try prepared(&internProvenanceStatement,
+                                  "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
         insert.bind(id)
         insert.bind(sourceNode)
         insert.bind(line)
@@ -362,9 +414,19 @@ public final class GraphWriter {
         return id
     }
 
+    private func remember(_ node: Int64, as value: String, in table: InternCache.Table) {
+        table.ids[value] = node
+        if runCache { internedHere.append((table, value)) }
+    }
+
+    /// Takes what this session interned out of the run's cache (its transaction rolled back).
+    func forgetInterned() {
+        for entry in internedHere { entry.table.ids.removeValue(forKey: entry.value) }
+        internedHere.removeAll()
+    }
+
     /// Loads every node of `label` into the run's cache once, so that later misses need no lookup.
-    private func preload(label: String, key: String) throws {
-        guard let cache, !cache.complete.contains(label) else { return }
+    private func preload(_ table: InternCache.Table, label: String, key: String) throws {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT n.id, json_extract(n.props, '$.\(key)') FROM node_label l JOIN node n ON n.id = l.node
             WHERE l.label = ? ORDER BY n.id DESC
@@ -372,11 +434,10 @@ public final class GraphWriter {
         while let row = try rows.next() {
             guard let name = row[1] as String? else { continue }
             // Descending ids: the oldest node of a name wins, as the lookup's ORDER BY does.
-            cache.ids[label, default: [:]][name] = row[0]
+            table.ids[name] = row[0]
         }
-        cache.complete.insert(label)
+        table.complete = true
     }
-
 
     // MARK: Full-text index
 
@@ -413,7 +474,7 @@ public final class GraphWriter {
             delete.bind(old.abstract ?? "")
             try delete.execute()
         }
-        let insert = try raw("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
+        let insert = try prepared(&insertTextStatement, "INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
         insert.bind(node)
         insert.bind(title ?? "")
         insert.bind(abstract ?? "")
@@ -423,12 +484,17 @@ public final class GraphWriter {
     /// Inserts the gathered full-text rows.
     func flushText() throws {
         guard !pendingText.isEmpty else { return }
-        let insert = try raw("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
+        let insert = try prepared(&insertTextStatement, "INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)")
         for row in pendingText {
-            insert.bind(row.node)
-            insert.bind(row.title)
-            insert.bind(row.abstract)
-            try insert.execute()
+            var title = row.title, abstract = row.abstract
+            try title.withUTF8 { title in
+                try abstract.withUTF8 { abstract in
+                    insert.bind(row.node)
+                    insert.bind(borrowing: title)
+                    insert.bind(borrowing: abstract)
+                    try insert.execute()
+                }
+            }
         }
         pendingText.removeAll(keepingCapacity: true)
         pendingTextIndex.removeAll(keepingCapacity: true)

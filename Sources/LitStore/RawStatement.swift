@@ -24,6 +24,8 @@ final class RawStatement {
 
     /// SQLite copies bound text before `bind` returns.
     private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+    /// Whether text is bound in place (`bind(borrowing:)`): the bindings are cleared after the run.
+    private var borrowed = false
 
     func bind(_ value: Int64) {
         sqlite3_bind_int64(handle, position, value)
@@ -53,6 +55,16 @@ final class RawStatement {
             // A nil pointer would bind NULL: the empty string needs a real one.
             sqlite3_bind_text(handle, position, "", 0, Self.transient)
         }
+        position += 1
+    }
+
+    /// Binds UTF-8 bytes as text in place, without the copy `bind(utf8:)` makes: the bytes must
+    /// stay valid and unchanged until the statement has run (`execute`, or `reset` after `step`).
+    func bind(borrowing bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return bind(utf8: bytes) }
+        sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                          Int32(bytes.count), nil)
+        borrowed = true
         position += 1
     }
 
@@ -92,6 +104,11 @@ final class RawStatement {
     /// Makes the statement ready for new arguments (and releases what a query held).
     func reset() {
         sqlite3_reset(handle)
+        if borrowed {
+            // No binding may outlive the bytes it points at.
+            sqlite3_clear_bindings(handle)
+            borrowed = false
+        }
         position = 1
     }
 

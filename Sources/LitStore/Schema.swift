@@ -24,10 +24,9 @@ public enum Schema {
     /// test on the expression satisfies.
     public static let indexedPropertyKeys = ["id", "arxiv", "doi", "key", "name"]
 
-    /// Indexes a bulk load may drop while it writes and build again at its end (`GraphStore.deferIndexes`):
-    /// those the ingest itself never reads (it finds identifiers by kind and value, labels by label
-    /// and node). Their definitions are the migration's, by name.
-    static let deferrableIndexes: [(name: String, sql: String)] = [
+    /// The secondary indexes: edges by target and by type, identifiers and labels by node, nodes by
+    /// property. Their definitions are the migration's, by name.
+    static let secondaryIndexes: [(name: String, sql: String)] = [
         ("edge_in", "CREATE INDEX IF NOT EXISTS edge_in ON edge(dst, type, src)"),
         ("edge_by_type", "CREATE INDEX IF NOT EXISTS edge_by_type ON edge(type)"),
         ("ident_by_node", "CREATE INDEX IF NOT EXISTS ident_by_node ON ident(node)"),
@@ -37,9 +36,20 @@ public enum Schema {
             + "WHERE json_extract(props, '$.\(key)') IS NOT NULL")
     }
 
-    /// Builds any deferrable index that is missing (after a bulk load, or one that was interrupted).
+    /// The indexes a bulk load drops while it writes and builds again at its end
+    /// (`GraphStore.deferIndexes`): edges by target, which the ingest never reads. Its entries come
+    /// in no order (a paper's authors are anywhere in the node table), so keeping it up row by row
+    /// changes pages all over it at every file; one sort at the end costs less. The other
+    /// secondary indexes stay up during a load: their entries come in order (new nodes by id,
+    /// edges by type among a few) or are few and small (one property entry per paper, author or
+    /// category, SQLite parsing a row's JSON once for all five), which costs less than a scan of
+    /// the node or edge table for each of them at the end (for 100,000 arXiv papers, about
+    /// 0.5 CPU-s row by row against 2.6 s rebuilt).
+    static let deferrableIndexes = secondaryIndexes.filter { $0.name == "edge_in" }
+
+    /// Builds any secondary index that is missing (after a bulk load, or one that was interrupted).
     static func restoreIndexes(_ db: Database) throws {
-        for index in deferrableIndexes { try db.execute(sql: index.sql) }
+        for index in secondaryIndexes { try db.execute(sql: index.sql) }
     }
 
     /// Starts a bulk load (`GraphStore.deferIndexes`): drops the deferrable indexes and stops

@@ -100,11 +100,11 @@ import LitModel
         let record = Self.records()[0]
         let prepared = PreparedRecord(record, source: Self.source)
         let evidence = #""line":12,"source":"/data/feeds/page \"1\".xml","via":"atom"}"#
-        #expect(prepared.authorEdges.map { String(decoding: $0, as: UTF8.self) } == [
+        #expect(record.authors.indices.map { String(decoding: prepared.authorEdge($0), as: UTF8.self) } == [
             #"{"affiliations":["Analytical Engine Co."],"position":1,"# + evidence,
             #"{"position":2,"# + evidence,
         ])
-        #expect(prepared.categoryEdges.map { String(decoding: $0, as: UTF8.self) } == [
+        #expect(record.categories.indices.map { String(decoding: prepared.categoryEdge($0), as: UTF8.self) } == [
             #"{"primary":true,"# + evidence, #"{"primary":false,"# + evidence, #"{"primary":false,"# + evidence,
         ])
         #expect(String(decoding: prepared.venueEdge, as: UTF8.self) == "{" + evidence)

@@ -3,7 +3,7 @@
 //
 //   Atom parse          AtomReader over every page, no store: MB/s and entries/s.
 //   Atom read + hash + prepare  the ingest's reading thread alone (parse, SHA-256, each record's
-//                       JSON), no store: MB per CPU second and papers per CPU second.
+//                       JSON and name numbers), no store: MB per CPU second and papers per CPU second.
 //   xmllint --stream    `xmllint --stream --noout` on the same pages, timed in the same run.
 //   Atom parse / xmllint  both, alternated, with the ratio of their MB/s (percent) as a metric, by
 //                       wall clock and by CPU time.
@@ -63,15 +63,17 @@ func parseAll(_ paths: [String]) throws -> (entries: Int, seconds: Double, cpu: 
 }
 
 /// The ingest's reading side over every page, no store: parses, hashes each file (SHA-256) and
-/// prepares each record's JSON as the reading thread does; returns the entries, seconds and CPU seconds.
+/// prepares each record (JSON, fingerprint, numbers for its authors and categories) as the reading
+/// thread does; returns the entries, seconds and CPU seconds.
 func readAll(_ paths: [String]) throws -> (entries: Int, seconds: Double, cpu: Double) {
     let start = ContinuousClock.now
     let cpu = threadCPU()
     var entries = 0
+    let slots = InternSlots()
     for path in paths {
         let source = SourceFile(path: path, format: "atom")
         let result = try AtomReader.read(path: path, hashing: true) { record in
-            blackHole(PreparedRecord(record, source: source))
+            blackHole(PreparedRecord(record, source: source, slots: slots))
         }
         blackHole(result.sha256)
         entries += result.entries

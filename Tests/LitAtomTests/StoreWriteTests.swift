@@ -1,0 +1,67 @@
+// The write side's bookkeeping across sessions: which indexes a bulk load leaves up, the repair of a
+// database an earlier bulk load left without some, and the run's interned nodes after a rollback.
+import Foundation
+import GRDB
+import Testing
+import LitModel
+import LitStore
+
+@Suite struct StoreWriteTests {
+    private struct Abort: Error {}
+
+    @Test func aBulkLoadKeepsEveryIndexButEdgesByTarget() throws {
+        let (store, _) = try Fixtures.store()
+        let indexes = try store.indexNames()
+        try store.deferIndexes()
+        #expect(Set(indexes).subtracting(try store.indexNames()) == ["edge_in"])
+        try store.restoreIndexes()
+        #expect(try store.indexNames() == indexes)
+    }
+
+    /// A load interrupted under a version that deferred more indexes (the property indexes, labels
+    /// and identifiers by node) gets all of them back on the next writable open.
+    @Test func indexesAnEarlierBulkLoadDroppedReturnOnOpen() throws {
+        let (store, dir) = try Fixtures.store()
+        let indexes = try store.indexNames()
+        try store.inDatabase { db in
+            for name in ["node_prop_name", "node_prop_arxiv", "ident_by_node", "node_label_by_node", "edge_by_type"] {
+                try db.execute(sql: "DROP INDEX \(name)")
+            }
+        }
+        #expect(try store.indexNames().count == indexes.count - 5)
+        let reopened = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
+        #expect(try reopened.indexNames() == indexes)
+    }
+
+    /// A session that rolls back takes the nodes it interned out of the run's cache: the next
+    /// session makes the node again instead of pointing at one that was never stored.
+    @Test func aRolledBackSessionForgetsWhatItInterned() throws {
+        let (store, _) = try Fixtures.store()
+        let cache = InternCache()
+        let source = SourceFile(path: "/tmp/one.atom", format: "atom")
+        var lost: Int64 = 0
+        #expect(throws: Abort.self) {
+            try store.writeSession(source: source, cache: cache) { writer in
+                lost = try writer.intern(label: "Author", key: "name", value: "Ada Lovelace", props: [:])
+                throw Abort()
+            }
+        }
+        #expect(lost > 0)
+        let (author, props, again) = try store.writeSession(source: source, cache: cache) { writer in
+            let author = try writer.intern(label: "Author", key: "name", value: "Ada Lovelace", props: [:])
+            let again = try writer.intern(label: "Author", key: "name", value: "Ada Lovelace", props: [:])
+            return (author, try writer.props(of: author), again)
+        }
+        #expect(props["name"]?.stringValue == "Ada Lovelace")
+        #expect(again == author)
+        let count = try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM node_label WHERE label = 'Author'")
+        }
+        #expect(count == 1)
+        // A third session finds it through the cache, without making another.
+        let third = try store.writeSession(source: source, cache: cache) { writer in
+            try writer.intern(label: "Author", key: "name", value: "Ada Lovelace", props: [:])
+        }
+        #expect(third == author)
+    }
+}
