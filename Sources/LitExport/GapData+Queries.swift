@@ -176,7 +176,10 @@ struct GapQueryRunner: Sendable {
 
 extension GapData {
     /// Runs the saved queries on `store` (opened with `QueryEngine.open`) and gathers their rows;
-    /// `gap-cell` runs when `cellPapers` is asked.
+    /// `gap-cell` runs when `cellPapers` is asked. `gap-matrix` and `gap-status` are independent
+    /// and run at the same time, `gap-status` on a second connection to the same file (one after
+    /// the other when that connection cannot be opened); an error is the one the first of them in
+    /// that order meets.
     public static func query(_ store: GraphStore, queries folder: String? = nil) throws -> GapData {
         let runner = GapQueryRunner(store: store, folder: folder)
         let string = GapQueryRunner.string, int = GapQueryRunner.int
@@ -193,7 +196,28 @@ extension GapData {
             default: gaps.append(view)
             }
         }
-        // One row per paper, read as the query runs: the ids in its lists looked up as bytes.
+        // Both queries read each page about once: small page caches keep the peak memory down.
+        let statusRunner = (try? QueryEngine.open(path: store.path, pageCache: statusCacheKiB))
+            .map { GapQueryRunner(store: $0, folder: folder) }
+        let (methodEntries, classEntries) = (methods, classes)
+        let (matrix, status) = try QueryEngine.withPageCache(matrixCacheKiB, on: store) {
+            concurrently(statusRunner != nil, {
+                Result { try matrixRows(runner, methods: methodEntries, classes: classEntries) }
+            }, {
+                Result { try gapStatus(statusRunner ?? runner) }
+            })
+        }
+        let papers = try matrix.get()
+        let (concerns, addressing) = try status.get()
+        return GapData(methods: methods, modelClasses: classes, gaps: gaps, papers: papers, concerns: concerns,
+                       addressing: addressing, cellPapers: { method, modelClass in
+            try runner.run("gap-cell", ["method": .string(method), "model_class": .string(modelClass)]).map(GapQueryRunner.paper).compactMap { $0 }
+        })
+    }
+
+    /// One row per paper from `gap-matrix`, read as the query runs: the ids in its lists looked up
+    /// as bytes among `methods` and `classes`.
+    static func matrixRows(_ runner: GapQueryRunner, methods: [TaxonomyNodeView], classes: [TaxonomyNodeView]) throws -> GapPaperRows {
         let methodIDs = EntryLookup(methods), classIDs = EntryLookup(classes)
         var papers = GapPaperRows()
         try runner.run("gap-matrix") { row, column in
@@ -201,6 +225,12 @@ extension GapData {
             if let c = column("methods") { row.forEachString(inList: c) { if let i = methodIDs.position($0) { papers.addMethod(i) } } }
             if let c = column("model_classes") { row.forEachString(inList: c) { if let i = classIDs.position($0) { papers.addModelClass(i) } } }
         }
+        return papers
+    }
+
+    /// From `gap-status`: what each gap concerns and the papers addressing it.
+    static func gapStatus(_ runner: GapQueryRunner) throws -> (concerns: [String: [String]], addressing: [String: [PaperSummary]]) {
+        let string = GapQueryRunner.string
         var concerns: [String: [String]] = [:], addressing: [String: [PaperSummary]] = [:]
         let status = try runner.run("gap-status").map { row -> (String, CypherValue?, PaperSummary?)? in
             guard let gap = string(row("gap")) else { return nil }
@@ -210,9 +240,26 @@ extension GapData {
             if concerns[gap] == nil, case .list(let items)? = listed { concerns[gap] = items.compactMap(string) }
             if let paper { addressing[gap, default: []].append(paper) }
         }
-        return GapData(methods: methods, modelClasses: classes, gaps: gaps, papers: papers, concerns: concerns,
-                       addressing: addressing, cellPapers: { method, modelClass in
-            try runner.run("gap-cell", ["method": .string(method), "model_class": .string(modelClass)]).map(GapQueryRunner.paper).compactMap { $0 }
-        })
+        return (concerns, addressing)
+    }
+
+    /// The page cache (KiB) of the connection running `gap-matrix` while it runs, and of the
+    /// second connection, running `gap-status`.
+    static let matrixCacheKiB = 8192, statusCacheKiB = 2048
+
+    /// `first` and `second`, on two threads when `parallel`, else one after the other.
+    static func concurrently<A: Sendable, B: Sendable>(_ parallel: Bool, _ first: @Sendable () -> A,
+                                                       _ second: @Sendable () -> B) -> (A, B) {
+        guard parallel else { return (first(), second()) }
+        let a = Slot<A>(), b = Slot<B>()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { a.value = first() } else { b.value = second() }
+        }
+        return (a.value!, b.value!)
+    }
+
+    /// A value written by one thread and read after it is joined.
+    final class Slot<T>: @unchecked Sendable {
+        var value: T?
     }
 }

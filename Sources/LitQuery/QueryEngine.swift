@@ -63,9 +63,24 @@ public enum QueryEngine {
         try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
     }
 
-    /// Opens a store ready for queries.
-    public static func open(path: String, readonly: Bool = false) throws -> GraphStore {
-        try GraphStore(path: path, readonly: readonly, prepare: prepare)
+    /// Opens a store ready for queries; `pageCache`: its page cache in KiB, instead of `prepare`'s.
+    public static func open(path: String, readonly: Bool = false, pageCache: Int? = nil) throws -> GraphStore {
+        let store = try GraphStore(path: path, readonly: readonly, prepare: prepare)
+        if let pageCache { try setPageCache(pageCache, store) }
+        return store
+    }
+
+    /// Runs `body` with the page cache of `store`'s connection at `kibibytes`, then sets it back:
+    /// for a job that reads each page about once, where a large cache only adds to the memory.
+    public static func withPageCache<T>(_ kibibytes: Int, on store: GraphStore, _ body: () throws -> T) throws -> T {
+        let saved = try store.inDatabase { try Int.fetchOne($0, sql: "PRAGMA cache_size") }
+        try setPageCache(kibibytes, store)
+        defer { if let saved { try? store.inDatabase { try $0.execute(sql: "PRAGMA cache_size = \(saved)") } } }
+        return try body()
+    }
+
+    private static func setPageCache(_ kibibytes: Int, _ store: GraphStore) throws {
+        try store.inDatabase { try $0.execute(sql: "PRAGMA cache_size = -\(max(kibibytes, 0))") }
     }
 
     /// Parses, binds and generates SQL. Throws a compile-time `QueryError`.
@@ -110,11 +125,14 @@ public enum QueryEngine {
     }
 
     /// Runs a compiled query in one transaction (writes of CREATE included), handing each row of
-    /// the result to `body` while the query runs.
+    /// the result to `body` while the query runs. A query that only reads takes no write lock
+    /// (a deferred transaction): it runs beside other readers and writers of the file, such as a
+    /// second connection's query or an ingest.
     public static func execute(_ compiled: CompiledQuery, on store: GraphStore, forEachRow body: (QueryRow) throws -> Void) throws {
+        let writes = compiled.stages.contains { if case .create = $0 { return true }; return false }
         do {
             try store.inDatabase { db in
-                try db.inTransaction {
+                try db.inTransaction(writes ? nil : .deferred) {
                     try executeStages(compiled, db, body)
                     return .commit
                 }

@@ -37,6 +37,8 @@ extension SQLGenerator {
     /// The closure `name(start, node)` restricted to rows whose end passes the tests of `endNode`,
     /// with a column per property of the end node read in the query (`propertyKeysRead`):
     /// `(table, columns by key)`, or the closure itself when there is nothing to restrict or read.
+    /// The closure's rows drive the join (`CROSS JOIN` fixes the order): each finds its node by id,
+    /// where SQLite's planner could otherwise scan every node of the graph for those in the closure.
     func hoistedClosure(_ name: String, endNode: NodePattern) throws -> (String, [String: String]) {
         let n = fresh("n")
         let conditions = try nodeConditions(endNode, alias: n, refs: [:], skipFirstLabel: false)
@@ -50,7 +52,7 @@ extension SQLGenerator {
             select.append("\(Self.propertyRead("\(n).props", key)) AS p\(i)")
         }
         let head = "\(h)(" + (["start", "node"] + keys.indices.map { "p\($0)" }).joined(separator: ", ") + ")"
-        ctes.append("\(head) AS MATERIALIZED (\n  SELECT \(select.joined(separator: ", ")) FROM \(name) AS v JOIN node AS \(n) ON \(n).id = v.node"
+        ctes.append("\(head) AS MATERIALIZED (\n  SELECT \(select.joined(separator: ", ")) FROM \(name) AS v CROSS JOIN node AS \(n) ON \(n).id = v.node"
                     + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + "\n)")
         return (h, columns)
     }

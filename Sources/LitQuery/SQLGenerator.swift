@@ -947,8 +947,12 @@ final class SQLGenerator {
     ///
     ///     MATCH (p:Paper)-[:USES_METHOD]->(m) WITH p, collect(m.id) AS methods
     ///     MATCH (p)-[:STUDIES]->(c) WITH p, methods, collect(c.id) AS classes
-    ///     -- second WITH: SELECT s."v_p", s."v_methods", (SELECT cy_collect(…) FROM edge … WHERE e.src = s."v_p")
-    ///     --              FROM s WHERE EXISTS (SELECT 1 FROM edge … WHERE e.src = s."v_p")
+    ///     -- second WITH: SELECT "v_p", "v_methods", "v_classes" FROM (SELECT s."v_p", s."v_methods",
+    ///     --   (SELECT CASE WHEN count(*) THEN cy_collect(…) END FROM edge … WHERE e.src = s."v_p") AS "v_classes"
+    ///     --   FROM s LIMIT -1) WHERE "v_classes" IS NOT NULL
+    ///
+    /// An aggregate that can be null on rows that exist (`max`, `sum`, …) is kept by
+    /// `WHERE EXISTS (SELECT 1 FROM edge … WHERE e.src = s."v_p")` instead.
     ///
     /// nil when the projection has another shape (DISTINCT, ORDER BY, SKIP, LIMIT, WHERE, another
     /// grouping key, an item that is neither a seed variable nor one aggregate call).
@@ -982,18 +986,29 @@ final class SQLGenerator {
             let aliases = matchTables.flatMap { $0.components(separatedBy: " AS ").dropFirst().map { $0.prefix { $0 != " " } } }
             guard aliases.contains(where: { parts[0].contains($0 + ".") }) else { return nil }
         }
+        // count() and collect() are never null on rows that exist: the subquery gives null when the
+        // MATCH has no row, and the rows are kept on that, the MATCH walked once per row.
+        var neverNull = false
+        if case .countStar = items[aggregate].expr!.kind { neverNull = true }
+        if case .call(let name, _, _) = items[aggregate].expr!.kind, ["count", "collect"].contains(name.lowercased()) { neverNull = true }
         let outColumns = final ? items.indices.map { "c\($0)" } : items.map { Self.column($0.name) }
         var select: [String] = []
         for i in items.indices {
             if i == aggregate {
-                select.append("(\(Self.selectText(select: [parts[0]], tables: matchTables, conditions: conditions))) AS \(outColumns[i])")
+                let value = neverNull ? "CASE WHEN count(*) THEN \(parts[0]) END" : parts[0]
+                select.append("(\(Self.selectText(select: [value], tables: matchTables, conditions: conditions))) AS \(outColumns[i])")
             } else {
                 let ref = seed.refs[inputVariable[i]!]!
                 select.append("\(final ? ref.sql : ref.carried.sql) AS \(outColumns[i])")
             }
         }
-        return "SELECT \(select.joined(separator: ", "))\n  FROM \(seed.source)"
-            + "\n  WHERE EXISTS (\(Self.selectText(select: ["1"], tables: matchTables, conditions: conditions)))"
+        let body = "SELECT \(select.joined(separator: ", "))\n  FROM \(seed.source)"
+        if neverNull {
+            // LIMIT keeps the subquery's rows apart (SQLite does not flatten it into the outer
+            // query), so the WHERE tests the value computed rather than computing it again.
+            return "SELECT \(outColumns.joined(separator: ", ")) FROM (\(body)\n  LIMIT -1)\n  WHERE \(outColumns[aggregate]) IS NOT NULL"
+        }
+        return body + "\n  WHERE EXISTS (\(Self.selectText(select: ["1"], tables: matchTables, conditions: conditions)))"
     }
 
     /// A SKIP or LIMIT value; a known value (literal or parameter) is checked at compile time.

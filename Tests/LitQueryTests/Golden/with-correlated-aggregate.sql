@@ -11,19 +11,15 @@ s10 AS (
   GROUP BY n1.id
 ),
 s19 AS (
-  SELECT s10."v_p" AS "v_p", s10."v_cited" AS "v_cited", (SELECT cy_collect(CASE WHEN cy_mh(l13.node, '$.name') THEN cy_mv() ELSE cy_mp(l13.node, '$.name', (SELECT cy_prop(props, 'name') FROM node WHERE id = l13.node)) END)
+  SELECT "v_p", "v_cited", "v_first_authors" FROM (SELECT s10."v_p" AS "v_p", s10."v_cited" AS "v_cited", (SELECT CASE WHEN count(*) THEN cy_collect(CASE WHEN cy_mh(l13.node, '$.name') THEN cy_mv() ELSE cy_mp(l13.node, '$.name', (SELECT cy_prop(props, 'name') FROM node WHERE id = l13.node)) END) END
   FROM node_label AS l13, edge AS e15
   WHERE l13.label = :p14
     AND e15.type = :p16
     AND e15.src = s10."v_p" AND e15.dst = l13.node
     AND cy_true(cy_le(cy_prop(e15.props, 'position'), :p17))) AS "v_first_authors"
   FROM s10
-  WHERE EXISTS (SELECT 1
-  FROM node_label AS l13, edge AS e15
-  WHERE l13.label = :p14
-    AND e15.type = :p16
-    AND e15.src = s10."v_p" AND e15.dst = l13.node
-    AND cy_true(cy_le(cy_prop(e15.props, 'position'), :p17)))
+  LIMIT -1)
+  WHERE "v_first_authors" IS NOT NULL
 )
 SELECT (SELECT cy_prop(props, 'key') FROM node WHERE id = s19."v_p") AS c0, s19."v_cited" AS c1, s19."v_first_authors" AS c2
   FROM s19;
