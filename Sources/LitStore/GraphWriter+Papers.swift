@@ -239,8 +239,7 @@ public struct PreparedRecord: Sendable {
         var o = ObjectWriter(capacity: 32 + person.display.utf8.count + person.family.utf8.count + person.given.utf8.count)
         o.string("family", person.family)
         o.string("given", person.given)
-        o.key("name")
-        JSONValue.appendQuoted(person.display, to: &o.out)
+        o.string("name", person.display, keepEmpty: true)
         return o.finish()
     }
 
@@ -251,22 +250,13 @@ public struct PreparedRecord: Sendable {
         var o = ObjectWriter(capacity: 256 + (r.abstract?.utf8.count ?? 0) + (r.title?.utf8.count ?? 0))
         o.string("abstract", r.abstract)
         o.string("arxiv", r.arxiv?.base)
-        if let key = r.bibKey {
-            o.key("bibkeys")
-            ObjectWriter.appendStrings(CollectionOfOne(key), to: &o.out)
-        }
+        if let key = r.bibKey { o.strings("bibkeys", CollectionOfOne(key)) }
         o.string("comment", r.comment)
         o.string("doi", r.doi)
         o.string("entry_type", r.entryType)
         o.string("journal_ref", r.journalRef)
-        if let key = r.bibKey {
-            o.key("key")
-            JSONValue.appendQuoted(key, to: &o.out)
-        }
-        if !r.keywords.isEmpty {
-            o.key("keywords")
-            ObjectWriter.appendStrings(r.keywords, to: &o.out)
-        }
+        o.string("key", r.bibKey, keepEmpty: true)
+        o.strings("keywords", r.keywords)
         if let m = r.month { o.int("month", m) }
         o.string("primary_category", r.primaryCategory)
         o.string("published", r.published)
@@ -293,31 +283,14 @@ public struct PreparedRecord: Sendable {
         let limit = GraphWriter.provenanceTextLimit
         o.text("abstract", r.abstract, limit: limit)
         o.text("arxiv", r.arxiv?.base, limit: limit)
-        if !r.authors.isEmpty {
-            o.key("authors")
-            o.out.append(UInt8(ascii: "["))
-            for (i, person) in r.authors.enumerated() {
-                if i > 0 { o.out.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(person.display, to: &o.out)
-            }
-            o.out.append(UInt8(ascii: "]"))
-        }
-        if !r.categories.isEmpty {
-            o.key("categories")
-            ObjectWriter.appendStrings(r.categories, to: &o.out)
-        }
+        o.strings("authors", r.authors.lazy.map(\.display))
+        o.strings("categories", r.categories)
         o.text("comment", r.comment, limit: limit)
         o.text("doi", r.doi, limit: limit)
         o.text("entry_type", r.entryType, limit: limit)
         o.text("journal_ref", r.journalRef, limit: limit)
-        if let key = r.bibKey {
-            o.key("key")
-            JSONValue.appendQuoted(key, to: &o.out)
-        }
-        if !r.keywords.isEmpty {
-            o.key("keywords")
-            ObjectWriter.appendStrings(r.keywords, to: &o.out)
-        }
+        o.string("key", r.bibKey, keepEmpty: true)
+        o.strings("keywords", r.keywords)
         if !r.links.isEmpty {
             o.key("links")
             o.out.append(UInt8(ascii: "{"))
@@ -329,11 +302,7 @@ public struct PreparedRecord: Sendable {
                 o.out.append(UInt8(ascii: ":"))
                 JSONValue.appendQuoted(value, to: &o.out)
             }
-            if r.links.count == 1 {
-                for (key, value) in r.links { member(key, value) }
-            } else {
-                for (key, value) in r.links.sorted(by: { $0.key < $1.key }) { member(key, value) }
-            }
+            for (key, value) in r.links.sorted(by: { $0.key < $1.key }) { member(key, value) }
             o.out.append(UInt8(ascii: "}"))
         }
         if let m = r.month { o.int("month", m) }
@@ -440,10 +409,18 @@ struct ObjectWriter {
         return byBytes ?? (a < key.description)
     }
 
-    mutating func string(_ key: StaticString, _ value: String?) {
-        guard let value, !value.isEmpty else { return }
+    /// A string member, left out when nil or (unless `keepEmpty`) empty.
+    mutating func string(_ key: StaticString, _ value: String?, keepEmpty: Bool = false) {
+        guard let value, keepEmpty || !value.isEmpty else { return }
         self.key(key)
         JSONValue.appendQuoted(value, to: &out)
+    }
+
+    /// A list of strings, left out when empty.
+    mutating func strings<C: Collection>(_ key: StaticString, _ values: C) where C.Element == String {
+        guard !values.isEmpty else { return }
+        self.key(key)
+        Self.appendStrings(values, to: &out)
     }
 
     /// A stated text for provenance: `true` when longer than `limit` bytes.

@@ -110,12 +110,11 @@ public final class GraphWriter {
     /// The source path as a JSON string literal, spliced into edge properties.
     let quotedSource: String
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
-    /// Statements prepared in this session, by SQL text.
-    var rawStatements: [String: RawStatement] = [:]
-    /// The statements of every paper, prepared on first use (`prepared`): found without hashing their SQL.
+    /// The session's statements, each prepared on first use (`prepared`) and found without hashing its SQL.
     private var insertNodeStatement, insertLabelStatement, selectPropsStatement, updatePropsStatement: RawStatement?
-    private var selectIdentStatement, insertProvenanceStatement, internProvenanceStatement: RawStatement?
-    private var insertTextStatement: RawStatement?
+    private var selectIdentStatement, insertIdentStatement, insertProvenanceStatement, internProvenanceStatement: RawStatement?
+    private var insertEdgeStatement, edgeExistsStatement, outDegreeStatement, deleteEdgesStatement: RawStatement?
+    private var insertTextStatement, textIndexedStatement, deleteTextStatement: RawStatement?
     /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`).
     var edgeInsertStatements: [RawStatement?] = []
     var identInsertStatements: [RawStatement?] = []
@@ -171,14 +170,6 @@ public final class GraphWriter {
     }
 
     // MARK: Statements
-
-    /// The session's statement for `sql`, prepared on first use.
-    func raw(_ sql: String) throws -> RawStatement {
-        if let statement = rawStatements[sql] { return statement }
-        let statement = try RawStatement(db, sql: sql)
-        rawStatements[sql] = statement
-        return statement
-    }
 
     /// The statement in `slot`, prepared from `sql` on first use.
     func prepared(_ slot: inout RawStatement?, _ sql: @autoclosure () -> String) throws -> RawStatement {
@@ -266,7 +257,7 @@ public final class GraphWriter {
             bytes.append(UInt8(ascii: ","))
         }
         appendEvidence(via: via, line: line, to: &bytes)
-        let insert = try raw("INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
+        let insert = try prepared(&insertEdgeStatement, "INSERT INTO edge(type, src, dst, props) VALUES (?, ?, ?, ?)")
         insert.bind(type)
         insert.bind(src)
         insert.bind(dst)
@@ -302,7 +293,7 @@ public final class GraphWriter {
 
     /// Whether an edge of `type` from `src` to `dst` exists.
     public func edgeExists(_ type: String, from src: Int64, to dst: Int64) throws -> Bool {
-        let select = try raw("SELECT 1 FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1")
+        let select = try prepared(&edgeExistsStatement, "SELECT 1 FROM edge WHERE src = ? AND type = ? AND dst = ? LIMIT 1")
         select.bind(src)
         select.bind(type)
         select.bind(dst)
@@ -312,7 +303,7 @@ public final class GraphWriter {
 
     /// Number of edges of `type` leaving `src`.
     public func outDegree(_ type: String, from src: Int64) throws -> Int {
-        let select = try raw("SELECT count(*) FROM edge WHERE src = ? AND type = ?")
+        let select = try prepared(&outDegreeStatement, "SELECT count(*) FROM edge WHERE src = ? AND type = ?")
         select.bind(src)
         select.bind(type)
         defer { select.reset() }
@@ -321,7 +312,7 @@ public final class GraphWriter {
 
     /// Deletes the edges of `type` leaving `src`.
     public func deleteEdges(_ type: String, from src: Int64) throws {
-        let delete = try raw("DELETE FROM edge WHERE src = ? AND type = ?")
+        let delete = try prepared(&deleteEdgesStatement, "DELETE FROM edge WHERE src = ? AND type = ?")
         delete.bind(src)
         delete.bind(type)
         try delete.execute()
@@ -339,7 +330,7 @@ public final class GraphWriter {
     /// Records `kind:value` → `node` unless the identifier already names a node; returns the node it names.
     @discardableResult
     public func addIdent(_ kind: String, _ value: String, node: Int64) throws -> Int64 {
-        let insert = try raw("INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
+        let insert = try prepared(&insertIdentStatement, "INSERT OR IGNORE INTO ident(kind, value, node) VALUES (?, ?, ?)")
         insert.bind(kind)
         insert.bind(value)
         insert.bind(node)
@@ -463,12 +454,12 @@ public final class GraphWriter {
         }
         // A paper made as a stub (a citation target) has no row to remove; a 'delete' of a row that
         // was never indexed would throw the index's totals off (or be reported as corruption).
-        let indexed = try raw("SELECT 1 FROM paper_fts_docsize WHERE id = ?")
+        let indexed = try prepared(&textIndexedStatement, "SELECT 1 FROM paper_fts_docsize WHERE id = ?")
         indexed.bind(node)
         let hasRow = try indexed.step()
         indexed.reset()
         if hasRow {
-            let delete = try raw("INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)")
+            let delete = try prepared(&deleteTextStatement, "INSERT INTO paper_fts(paper_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)")
             delete.bind(node)
             delete.bind(old.title ?? "")
             delete.bind(old.abstract ?? "")
