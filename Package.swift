@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         // SHA-256 block compression on the CPU's SHA extensions, used by LitModel's SHA256.
         .target(name: "CSHA256"),
+        // SQLite's process-wide configuration (multi-thread mode, no memory statistics), used by LitStore.
+        .target(name: "CSQLiteEngine", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Values every stage shares: diagnostics, spans, identifiers, works.
         .target(name: "LitModel", dependencies: ["CSHA256"]),
         // Formats: parse bytes into model values; no SQLite here.
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "LitBibTeX", dependencies: ["LitModel"]),
         .target(name: "LitTaxonomy", dependencies: ["LitModel", .product(name: "Yams", package: "Yams")]),
         // The only code that speaks SQL to SQLite.
-        .target(name: "LitStore", dependencies: ["LitModel", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "LitStore", dependencies: ["LitModel", "CSQLiteEngine", .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Formats into the graph: detection, entity resolution, citations, linking.
         .target(name: "LitIngest", dependencies: ["LitModel", "LitAtom", "LitBibTeX", "LitTaxonomy", "LitStore"]),

@@ -3,6 +3,7 @@
 import Foundation
 import GRDB
 import LitModel
+internal import CSQLiteEngine
 
 /// An open litgraph database.
 public final class GraphStore: @unchecked Sendable {
@@ -15,6 +16,7 @@ public final class GraphStore: @unchecked Sendable {
     public init(path: String, readonly: Bool = false,
                 prepare: (@Sendable (Database) throws -> Void)? = nil) throws {
         self.path = path
+        _ = Self.engineConfigured
         var config = Configuration()
         config.readonly = readonly
         config.journalMode = readonly ? .default : .wal
@@ -41,6 +43,20 @@ public final class GraphStore: @unchecked Sendable {
             }
         } catch let error as DatabaseError {
             throw Diagnostic.error("store.open", "cannot open database '\(path)': \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Whether SQLite runs with litgraph's process-wide settings (`CSQLiteEngine`): multi-thread
+    /// mode and no memory statistics. False only if something initialised SQLite before they could
+    /// be applied; SQLite then keeps its defaults, slower but as correct.
+    static let engineConfigured = lit_sqlite_configure() == SQLITE_OK
+
+    /// SQLite's process-wide settings as this store's connection sees them: whether SQLite guards
+    /// the connection with a mutex of its own (not in multi-thread mode), and the bytes its memory
+    /// statistics have counted (none while they are off).
+    func engineState() throws -> (connectionMutex: Bool, countedBytes: Int64) {
+        try queue.inDatabase { db in
+            (lit_sqlite_connection_has_mutex(db.sqliteConnection) != 0, lit_sqlite_memory_counted())
         }
     }
 

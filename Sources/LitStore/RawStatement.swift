@@ -22,10 +22,21 @@ final class RawStatement {
         self.db = db
     }
 
-    /// SQLite copies bound text before `bind` returns.
-    private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+    deinit {
+        arena.deallocate()
+        for block in retired { block.deallocate() }
+    }
+
     /// Whether text is bound in place (`bind(borrowing:)`): the bindings are cleared after the run.
     private var borrowed = false
+
+    /// Copies of bound texts (`bind(utf8:)`), bound in place: SQLite would otherwise allocate a
+    /// buffer of its own for each text at every bind and free it at the next. The arena is reused
+    /// from run to run; a run whose texts do not fit moves on to a larger one, and the full one is
+    /// freed at `reset`, once no binding points into it.
+    private var arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 1)
+    private var arenaUsed = 0
+    private var retired: [UnsafeMutableRawBufferPointer] = []
 
     func bind(_ value: Int64) {
         sqlite3_bind_int64(handle, position, value)
@@ -46,15 +57,19 @@ final class RawStatement {
         value.withUTF8 { bind(utf8: $0) }
     }
 
-    /// Binds UTF-8 bytes as text.
+    /// Binds UTF-8 bytes as text (a copy: the bytes may change or go once this returns).
     func bind(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        if let base = bytes.baseAddress, !bytes.isEmpty {
-            sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                              Int32(bytes.count), Self.transient)
-        } else {
-            // A nil pointer would bind NULL: the empty string needs a real one.
-            sqlite3_bind_text(handle, position, "", 0, Self.transient)
+        let count = bytes.count
+        if arena.count - arenaUsed < count {
+            retired.append(arena)
+            arena = .allocate(byteCount: max(arena.count * 2, count), alignment: 1)
+            arenaUsed = 0
         }
+        let start = arena.baseAddress! + arenaUsed
+        if count > 0 { start.copyMemory(from: bytes.baseAddress!, byteCount: count) }
+        arenaUsed += count
+        // A nil destructor binds in place (SQLITE_STATIC); the empty string still needs a real pointer.
+        sqlite3_bind_text(handle, position, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
         position += 1
     }
 
@@ -104,11 +119,14 @@ final class RawStatement {
     /// Makes the statement ready for new arguments (and releases what a query held).
     func reset() {
         sqlite3_reset(handle)
-        if borrowed {
+        if borrowed || !retired.isEmpty {
             // No binding may outlive the bytes it points at.
             sqlite3_clear_bindings(handle)
             borrowed = false
+            for block in retired { block.deallocate() }
+            retired.removeAll()
         }
+        arenaUsed = 0
         position = 1
     }
 
