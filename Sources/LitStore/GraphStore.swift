@@ -11,6 +11,11 @@ public final class GraphStore: @unchecked Sendable {
     /// The connection. Other stages run SQL only through `read`/`write`.
     let queue: DatabaseQueue
 
+    deinit {
+        // A bulk load that was not ended: its checkpoint thread ends with the store.
+        if let checkpoint { queue.inDatabase { db in checkpoint.stop(db) } }
+    }
+
     /// Opens (creating and migrating when needed) the database at `path`.
     /// `prepare` runs on the connection before use: the query stage registers its SQL functions there.
     public init(path: String, readonly: Bool = false,
@@ -54,8 +59,8 @@ public final class GraphStore: @unchecked Sendable {
     /// SQLite's process-wide settings as this store's connection sees them: whether SQLite guards
     /// the connection with a mutex of its own (not in multi-thread mode), and the bytes its memory
     /// statistics have counted (none while they are off).
-    func engineState() throws -> (connectionMutex: Bool, countedBytes: Int64) {
-        try queue.inDatabase { db in
+    func engineState() -> (connectionMutex: Bool, countedBytes: Int64) {
+        queue.inDatabase { db in
             (lit_sqlite_connection_has_mutex(db.sqliteConnection) != 0, lit_sqlite_memory_counted())
         }
     }
@@ -74,26 +79,38 @@ public final class GraphStore: @unchecked Sendable {
 
     /// Starts a bulk load. Drops the index of edges by target (`Schema.deferrableIndexes`), which
     /// costs more row by row than built once with one sort at the end (`restoreIndexes`). Pauses the full-text
-    /// index's background merging (`Schema.beginBulkLoad`), and lets the write-ahead log grow to
-    /// `Schema.bulkCheckpointPages` before it is copied into the database, so that pages each
-    /// file's commit writes again (identifiers, interior pages) are copied once rather than at
-    /// every checkpoint. Each file still commits on its own. Queries that run meanwhile stay
+    /// index's background merging (`Schema.beginBulkLoad`), and hands the checkpoints to a thread and
+    /// connection of their own (`BackgroundCheckpoint`), which copies the write-ahead log into the
+    /// database each time a commit leaves it at `Schema.bulkCheckpointPages` or more while the writer goes on.
+    /// Each file still commits on its own. Queries that run meanwhile stay
     /// correct but scan; if the load is interrupted, the next writable open of the store builds
     /// the indexes again.
     public func deferIndexes() throws {
+        try deferIndexes(checkpointPages: Schema.bulkCheckpointPages)
+    }
+
+    func deferIndexes(checkpointPages: Int) throws {
         try queue.inDatabase { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.bulkCheckpointPages)")
             try db.inTransaction {
                 try Schema.beginBulkLoad(db)
                 return .commit
+            }
+            if checkpoint == nil {
+                let started = try BackgroundCheckpoint(path: path, pages: checkpointPages)
+                started.watch(db)
+                checkpoint = started
             }
         }
     }
 
     /// Ends a bulk load: builds the indexes `deferIndexes` dropped, in one transaction, with the
-    /// full-text index's merging and the log's checkpoints back to normal.
+    /// full-text index's merging and the writer's own checkpoints back to normal.
     public func restoreIndexes() throws {
         try queue.inDatabase { db in
+            if let checkpoint {
+                checkpoint.stop(db)
+                self.checkpoint = nil
+            }
             // The sorter that builds an index holds up to the page cache's size in memory: a
             // smaller cache keeps the peak down (each write session sets its own size again).
             // One helper thread sorts while the main one scans (the reading thread is done by now).
@@ -107,6 +124,9 @@ public final class GraphStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.checkpointPages)")
         }
     }
+
+    /// The checkpoints of a bulk load in progress (`deferIndexes`).
+    private(set) var checkpoint: BackgroundCheckpoint?
 
     /// The number of nodes, as the largest node id (cheap: no scan).
     public func nodeCountEstimate() throws -> Int {

@@ -72,9 +72,10 @@ public enum Schema {
     static let ftsAutomerge = 4
 
     /// WAL pages after which a commit copies the log into the database: SQLite's default, and
-    /// the larger value of a bulk load (256 MB of 16 KB pages).
+    /// the larger value of a bulk load, whose checkpoints run on a thread of their own
+    /// (`BackgroundCheckpoint`; 128 MB of 16 KB pages).
     static let checkpointPages = 1000
-    static let bulkCheckpointPages = 16384
+    static let bulkCheckpointPages = 8192
 
     /// The page size of a new database file, in bytes.
     public static let pageSize = 16384

@@ -13,7 +13,7 @@ import Testing
             for i in 0..<50 { try graph.addNode(labels: ["Paper"], properties: ["title": .string("Paper \(i)")]) }
         }
         #expect(GraphStore.engineConfigured)
-        let state = try store.engineState()
+        let state = store.engineState()
         #expect(!state.connectionMutex)
         #expect(state.countedBytes == 0)
     }
