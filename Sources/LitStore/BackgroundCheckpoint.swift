@@ -10,8 +10,11 @@ internal import GRDBSQLite
 ///
 /// The checkpoints are SQLite's passive ones: they copy what is committed, never wait for the
 /// writer or block it, and leave the database as safe as the writer's own would (an interrupted
-/// one is taken up again by the next). The writer's log starts over at the beginning once a
-/// checkpoint has copied all of it.
+/// one is taken up again by the next). The writer's log starts over at the beginning only when a
+/// write transaction begins with all of it copied, which a writer that commits file after file
+/// seldom meets while the thread copies: when the log reaches twice `pages`, the writer's commit
+/// copies the little the thread has not (a passive checkpoint of its own), so that its next
+/// transaction starts the log over.
 ///
 ///     let checkpoint = try BackgroundCheckpoint(path: store.path, pages: 8192)
 ///     checkpoint.watch(db)   // on the writing connection
@@ -39,11 +42,16 @@ final class BackgroundCheckpoint: @unchecked Sendable {
     }
 
     /// Requests a checkpoint after every commit of `db` that leaves the log at `pages` or more, in
-    /// place of the connection's own checkpoints. Call on `db`'s queue; `stop` before this object goes.
+    /// place of the connection's own checkpoints (but for the one at twice `pages`). Call on `db`'s queue; `stop` before this object goes.
     func watch(_ db: Database) {
-        sqlite3_wal_hook(db.sqliteConnection, { context, _, _, logPages in
+        sqlite3_wal_hook(db.sqliteConnection, { context, connection, _, logPages in
             let checkpoint = Unmanaged<BackgroundCheckpoint>.fromOpaque(context!).takeUnretainedValue()
-            if logPages >= checkpoint.pages { checkpoint.request() }
+            if logPages >= 2 * checkpoint.pages {
+                // Busy (the thread is copying) is fine: the next commit tries again.
+                sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            } else if logPages >= checkpoint.pages {
+                checkpoint.request()
+            }
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
     }

@@ -36,7 +36,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("graph.sqlite").path
         func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0 }
-        try store.deferIndexes(checkpointPages: 8)
+        try store.deferIndexes(checkpointPages: 20)
         let checkpoint = try #require(store.checkpoint)
         let before = try fileSize()
         let text = String(repeating: "a long title ", count: 150)
