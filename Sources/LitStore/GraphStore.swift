@@ -91,15 +91,22 @@ public final class GraphStore: @unchecked Sendable {
 
     func deferIndexes(checkpointPages: Int) throws {
         try queue.inDatabase { db in
-            try db.inTransaction {
-                try Schema.beginBulkLoad(db)
-                return .commit
+            // The thread starts first: if it cannot, nothing of the bulk load has begun.
+            let started = try checkpoint ?? BackgroundCheckpoint(path: path, pages: checkpointPages)
+            do {
+                try db.inTransaction {
+                    try Schema.beginBulkLoad(db)
+                    return .commit
+                }
+            } catch {
+                if checkpoint == nil {
+                    started.stop(db)
+                    try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.checkpointPages)")
+                }
+                throw error
             }
-            if checkpoint == nil {
-                let started = try BackgroundCheckpoint(path: path, pages: checkpointPages)
-                started.watch(db)
-                checkpoint = started
-            }
+            started.watch(db)
+            checkpoint = started
         }
     }
 
@@ -111,6 +118,8 @@ public final class GraphStore: @unchecked Sendable {
                 checkpoint.stop(db)
                 self.checkpoint = nil
             }
+            // The writer's own checkpoints again, once the indexes are built (or failed to be).
+            defer { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.checkpointPages)") }
             // The sorter that builds an index holds up to the page cache's size in memory: a
             // smaller cache keeps the peak down (each write session sets its own size again).
             // One helper thread sorts while the main one scans (the reading thread is done by now).
@@ -121,7 +130,6 @@ public final class GraphStore: @unchecked Sendable {
                 try Schema.endBulkLoad(db)
                 return .commit
             }
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Schema.checkpointPages)")
         }
     }
 
