@@ -122,10 +122,25 @@ final class TitleMatcher {
 }
 
 /// One entry of a .bib file made ready for storing: skipped (a syntax error cut it short), or a
-/// prepared paper with the keys the title matcher compares (no title key when it is not `usable`).
+/// prepared paper.
 enum BibTeXWork: Sendable {
     case skipped
-    case paper(PreparedRecord, titleKey: String?, familyKey: String)
+    case paper(BibTeXPaper)
+}
+
+/// A prepared paper with the keys the title matcher compares (no title key when it is not
+/// `usable`). A class: the writing thread takes it out of its batch with one reference count
+/// instead of copying every field of the record.
+final class BibTeXPaper: Sendable {
+    let prepared: PreparedRecord
+    let titleKey: String?
+    let familyKey: String
+
+    init(_ prepared: PreparedRecord, titleKey: String?, familyKey: String) {
+        self.prepared = prepared
+        self.titleKey = titleKey
+        self.familyKey = familyKey
+    }
 }
 
 /// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
@@ -134,6 +149,8 @@ enum BibTeXWork: Sendable {
 /// are stored.
 final class BibTeXPreparation: @unchecked Sendable {
     let pipe = BatchPipe<BibTeXWork>(capacity: 8)
+    /// The file's numbering of author and category names (its session's writer learns their nodes).
+    let slots = InternSlots()
     private var job: BackgroundJob?
     /// What reading found (syntax errors, repeated keys, …) and the file's SHA-256 (hex); set
     /// once `wait` returned.
@@ -142,14 +159,14 @@ final class BibTeXPreparation: @unchecked Sendable {
     static let batchSize = 256
 
     init(tree: BibTeXSyntaxTree, bytes: [UInt8], source: SourceFile) {
-        job = BackgroundJob { [self] in
+        job = BackgroundJob { [self, slots] in
             var reader = BibTeXReader(tree)
             reader.collectStrings = true
             var batch: [BibTeXWork] = []
             batch.reserveCapacity(Self.batchSize)
             do {
                 try reader.read { entry in
-                    batch.append(Self.work(entry, tree: tree, source: source))
+                    batch.append(Self.work(entry, tree: tree, source: source, slots: slots))
                     if batch.count == Self.batchSize {
                         try self.pipe.put(batch)
                         batch.removeAll(keepingCapacity: true)
@@ -175,7 +192,8 @@ final class BibTeXPreparation: @unchecked Sendable {
         wait()
     }
 
-    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, source: SourceFile) -> BibTeXWork {
+    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, source: SourceFile,
+                     slots: InternSlots) -> BibTeXWork {
         guard !entry.hasError else { return .skipped }
         var record = entry.workRecord()
         if entry["crossref"] == nil {
@@ -186,9 +204,9 @@ final class BibTeXPreparation: @unchecked Sendable {
             }
         }
         let first = record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family }
-        return .paper(PreparedRecord(record, source: source),
-                      titleKey: record.title.map(TitleMatcher.titleKey).flatMap { TitleMatcher.usable($0) ? $0 : nil },
-                      familyKey: first.map(TitleMatcher.familyKey) ?? "")
+        return .paper(BibTeXPaper(PreparedRecord(record, source: source, slots: slots),
+                                  titleKey: record.title.map(TitleMatcher.titleKey).flatMap { TitleMatcher.usable($0) ? $0 : nil },
+                                  familyKey: first.map(TitleMatcher.familyKey) ?? ""))
     }
 }
 
@@ -312,18 +330,17 @@ extension Ingestor {
                 var next = preparation.pipe.take()
                 while let batch = next {
                     for work in batch {
-                        guard case .paper(let paper, let titleKey, let familyKey) = work else {
+                        guard case .paper(let paper) = work else {
                             counts.skipped += 1
                             continue
                         }
-                        let outcome = try self.store(paper, titleKey: titleKey, familyKey: familyKey,
-                                                     writer: writer, resolver: resolver)
+                        let outcome = try self.store(paper, writer: writer, resolver: resolver)
                         switch outcome.outcome {
                         case .created: counts.new += 1
                         case .updated: counts.updated += 1
                         case .unchanged: counts.unchanged += 1
                         }
-                        entryNodes.append((outcome.node, paper.record.line))
+                        if citedBy != nil { entryNodes.append((outcome.node, paper.prepared.record.line)) }
                     }
                     next = preparation.pipe.take(returning: batch)
                 }
@@ -338,6 +355,8 @@ extension Ingestor {
                 }
                 preparation.wait()
                 writer.sha256 = preparation.sha256
+                // The resolver's maps are freed on a thread of their own while the session commits.
+                BackgroundJob.release(consume resolver)
             }
         } catch let diagnostic as Diagnostic {
             diagnostics.append(diagnostic)
@@ -362,8 +381,8 @@ extension Ingestor {
 
     /// Resolves and stores one prepared entry: a new paper, or a merge into the one it resolves to
     /// (a stub it lands on stops being a stub).
-    func store(_ paper: PreparedRecord, titleKey: String?, familyKey: String, writer: GraphWriter,
-               resolver: BibTeXResolver) throws -> UpsertResult {
+    func store(_ work: BibTeXPaper, writer: GraphWriter, resolver: BibTeXResolver) throws -> UpsertResult {
+        let paper = work.prepared, titleKey = work.titleKey, familyKey = work.familyKey
         let record = paper.record
         let (resolved, idents) = try resolver.resolve(paper, writer: writer)
         let node = resolved ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }
