@@ -219,11 +219,12 @@ final class BibTeXResolver {
     private var doi: [String: Int64]
     private var bibkey: [String: Int64]
     private var fingerprint: [String: Int64]
-    /// Paper node → its `arxiv` property; a node missing here is read from the graph.
-    private var arxivOf: [Int64: String]
-    private var known: Set<Int64>
-    /// The edges of the papers stored in this session, as far as known.
-    private var edgeFacts: [Int64: PaperEdgeFacts] = [:]
+    /// The graph's papers when the session began, and the `arxiv` property of those that have one.
+    private let known: Set<Int64>
+    private let arxivOf: [Int64: String]
+    /// The papers stored in this session: the `arxiv` property each has now, and its edges as far
+    /// as known. A node neither here nor in `known` is read from the graph.
+    private var session: [Int64: (arxiv: String?, facts: PaperEdgeFacts)] = [:]
     let matcher: TitleMatcher
 
     /// The maps of the graph `writer` writes to, with room for `entries` more papers.
@@ -243,9 +244,7 @@ final class BibTeXResolver {
         fingerprint.reserveCapacity(fingerprint.count + entries)
         arxiv.reserveCapacity(arxiv.count + entries)
         doi.reserveCapacity(doi.count + entries)
-        arxivOf.reserveCapacity(arxivOf.count + entries)
-        known.reserveCapacity(known.count + entries)
-        edgeFacts.reserveCapacity(entries)
+        session.reserveCapacity(entries)
     }
 
     /// What `GraphWriter.resolve` answers (by arXiv id, then DOI, BibTeX key and fingerprint, a
@@ -271,7 +270,9 @@ final class BibTeXResolver {
         if let node = found.arxiv { return (node, newIdents) }
         func compatible(_ node: Int64) throws -> Bool {
             guard let base = r.arxiv?.base else { return true }
-            let other = known.contains(node) ? arxivOf[node] : try writer.props(of: node)["arxiv"]?.stringValue
+            let other = if let paper = session[node] { paper.arxiv }
+                else if known.contains(node) { arxivOf[node] }
+                else { try writer.props(of: node)["arxiv"]?.stringValue }
             guard let other else { return true }
             return other == base
         }
@@ -283,7 +284,7 @@ final class BibTeXResolver {
 
     /// What the session knows of `node`'s edges (nothing for a paper it has not stored).
     func facts(_ node: Int64) -> PaperEdgeFacts {
-        edgeFacts[node] ?? PaperEdgeFacts()
+        session[node]?.facts ?? PaperEdgeFacts()
     }
 
     /// Records what storing a paper into `node` wrote: its identifiers `idents` (the new ones
@@ -299,9 +300,7 @@ final class BibTeXResolver {
             default: fingerprint[ident.value] = node
             }
         }
-        known.insert(node)
-        arxivOf[node] = arxivProperty
-        edgeFacts[node] = facts
+        session[node] = (arxivProperty, facts)
     }
 }
 
