@@ -669,7 +669,8 @@ extension GraphWriter {
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
     private func addRelations(_ p: PreparedRecord, paper: Int64, authors: [Int64]) throws {
-        var edges = EdgeBatch()
+        var edges = takeEdgeBatch()
+        defer { edgeBatch = edges }
         addAuthors(p, paper: paper, authors: authors, to: &edges)
         try addCategories(p, paper: paper, to: &edges)
         try addVenue(p, paper: paper, to: &edges)
@@ -684,7 +685,8 @@ extension GraphWriter {
         let r = p.record
         var changed = false
         var now = facts
-        var edges = EdgeBatch()
+        var edges = takeEdgeBatch()
+        defer { edgeBatch = edges }
         if !r.authors.isEmpty {
             // A paper known to have authors keeps them unless the record replaces them.
             let current = facts.hasAuthors == true && !replace ? nil : try authorList(paper)
@@ -729,6 +731,17 @@ extension GraphWriter {
             SELECT json_extract(c.props, '$.id') AS id, json_type(e.props, '$.primary') = 'true' AS prim
             FROM edge e JOIN node c ON c.id = e.dst WHERE e.src = ? AND e.type = 'IN_CATEGORY' ORDER BY e.id
             """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
+    }
+
+    /// The writer's edge batch, empty, with the room its earlier papers' edges made (give it back
+    /// through `edgeBatch`).
+    private func takeEdgeBatch() -> EdgeBatch {
+        var edges = EdgeBatch()
+        swap(&edges, &edgeBatch)
+        edges.types.removeAll(keepingCapacity: true)
+        edges.rows.removeAll(keepingCapacity: true)
+        edges.props.removeAll(keepingCapacity: true)
+        return edges
     }
 
     /// The AUTHORED_BY edges of `paper` to `authors` (the record's authors' nodes, in order).

@@ -121,6 +121,8 @@ public final class GraphWriter {
     var nodeInsertStatements: [RawStatement?] = []
     var labelInsertStatements: [RawStatement?] = []
     var internProvenanceStatements: [RawStatement?] = []
+    /// The edges of the paper being stored, kept between papers for its buffers (`takeEdgeBatch`).
+    var edgeBatch = EdgeBatch()
     /// Full-text rows of new papers not yet in `paper_fts` (see `indexText`), their positions by
     /// node, and their text size.
     var pendingText: [(node: Int64, title: String, abstract: String)] = []
