@@ -8,8 +8,10 @@
 //   Atom parse / xmllint  both, alternated, with the ratio of their MB/s (percent) as a metric, by
 //                       wall clock and by CPU time.
 //   Atom ingest         the whole corpus into a fresh database: papers/s, peak memory.
-//   BibTeX ingest       the corpus's bib/library.bib into a fresh database, with entity resolution:
-//                       entries/s, peak memory.
+//   Storage floor: Atom graph, Storage floor: BibTeX graph
+//                       SQLite's own share of the Atom ingest and of the corpus's bib/library.bib
+//                       ingest (StorageFloor.swift): the sqlite3 shell writes the finished rows into
+//                       a fresh store. Entries/s by wall clock and per CPU second of the shell.
 import Benchmark
 import Foundation
 import LitAtom
@@ -166,5 +168,20 @@ let benchmarks: @Sendable () -> Void = {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         benchmark.measurement(papersPerSecond, Int(Double(summary.papersNew) / seconds))
         if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
+    }
+
+    // SQLite's share of each ingest, measured beside it (the BibTeX ingest is in BibTeXParse).
+    let perCPUSecond = BenchmarkMetric.custom("entries per CPU s", polarity: .prefersLarger, useScalingFactor: false)
+    let floorInputs = [("Atom graph", "atom", corpus + "/atom"), ("BibTeX graph", "bib", corpus + "/bib/library.bib")]
+    for (title, name, input) in floorInputs where FileManager.default.fileExists(atPath: input) {
+        Benchmark("Storage floor: \(title)", configuration: .init(metrics: [.wallClock, entriesPerSecond, perCPUSecond],
+                                                                 warmupIterations: 0, maxIterations: 3)) { benchmark in
+            let source = try FloorSources.shared.database(of: [input], name: name)
+            benchmark.startMeasurement()
+            let (seconds, cpu) = try storageFloor(source: source.path)
+            benchmark.stopMeasurement()
+            benchmark.measurement(entriesPerSecond, Int(Double(source.entries) / seconds))
+            benchmark.measurement(perCPUSecond, Int(Double(source.entries) / cpu))
+        }
     }
 }
