@@ -755,7 +755,7 @@ extension GraphWriter {
     /// The Author node of each of the record's authors, in order, interned as `intern` does; with
     /// `paper`, the property text of a new Paper, that paper's node too. The new nodes (the paper
     /// first, then the authors the graph does not have yet, in order of first mention) are made
-    /// together by `createNodes`, so they get the ids one `createNode` after another would.
+    /// together by `createNodes`, which writes their labels and provenance rows a few to a statement.
     private func internAuthors(_ p: PreparedRecord, paper: [UInt8]?) throws -> (paper: Int64, authors: [Int64]) {
         let r = p.record
         var nodes = [Int64](repeating: 0, count: r.authors.count)

@@ -118,7 +118,6 @@ public final class GraphWriter {
     /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`, `createNodes`).
     var edgeInsertStatements: [RawStatement?] = []
     var identInsertStatements: [RawStatement?] = []
-    var nodeInsertStatements: [RawStatement?] = []
     var labelInsertStatements: [RawStatement?] = []
     var internProvenanceStatements: [RawStatement?] = []
     /// The edges of the paper being stored, kept between papers for its buffers (`takeEdgeBatch`).
@@ -417,27 +416,27 @@ public final class GraphWriter {
     }
 
     /// Creates `count` nodes in order, the k-th with the label `label(k)` and the property text
-    /// `json(k)`, a few statements for all of them; with `internedAt`, the nodes from that position
-    /// on are interned ones and get their provenance row (`intern`'s empty one, at `line`). Returns
-    /// the first node's id: the nodes' ids follow one another, as one `createNode` after another
-    /// gives them.
+    /// `json(k)`; with `internedAt`, the nodes from that position on are interned ones and get their
+    /// provenance row (`intern`'s empty one, at `line`). The nodes are inserted one by one (an
+    /// INSERT of several nodes makes SQLite keep a statement journal, whatever its conflict clause),
+    /// their labels and provenance rows a few to a statement. Returns the first node's id: the
+    /// nodes' ids follow one another, as one `createNode` after another gives them.
     func createNodes(_ count: Int, label: (Int) -> String, json: (Int) -> [UInt8],
                      internedAt: Int? = nil, line: Int? = nil) throws -> Int64 {
         precondition(count > 0)
+        let insertNode = try prepared(&insertNodeStatement, "INSERT INTO node(props) VALUES (?)")
         var first: Int64 = 0
-        var start = 0
-        while start < count {
-            let n = min(Self.nodesPerInsert, count - start)
-            let insert = try prepared(&nodeInsertStatements, n, Self.nodeInsertSQL(n))
-            for k in start..<(start + n) { insert.bind(utf8: json(k)) }
-            try insert.execute()
-            // A table's new rows get the ids after its largest one, one by one.
-            let chunkFirst = db.lastInsertedRowID - Int64(n) + 1
-            precondition(start == 0 || chunkFirst == first + Int64(start), "new nodes get consecutive ids")
-            if start == 0 { first = chunkFirst }
-            start += n
+        for k in 0..<count {
+            try json(k).withUnsafeBufferPointer { json in
+                insertNode.bind(borrowing: json)
+                try insertNode.execute()
+            }
+            // A table's new rows get the ids after its largest one.
+            let id = db.lastInsertedRowID
+            if k == 0 { first = id }
+            precondition(id == first + Int64(k), "new nodes get consecutive ids")
         }
-        start = 0
+        var start = 0
         while start < count {
             let n = min(Self.nodesPerInsert, count - start)
             let insert = try prepared(&labelInsertStatements, n, Self.labelInsertSQL(n))
@@ -465,14 +464,9 @@ public final class GraphWriter {
         return first
     }
 
-    /// Rows per multi-row INSERT in `createNodes`.
+    /// Rows per multi-row INSERT of labels and provenance rows in `createNodes` (`OR IGNORE`: no
+    /// statement journal).
     static let nodesPerInsert = 16
-
-    /// `OR FAIL`, as in `insertEdges`: a statement of several rows that could abort half way would
-    /// need a statement journal (`OR IGNORE` for the others does not abort).
-    static func nodeInsertSQL(_ n: Int) -> String {
-        "INSERT OR FAIL INTO node(props) VALUES " + Array(repeating: "(?)", count: n).joined(separator: ", ")
-    }
 
     static func labelInsertSQL(_ n: Int) -> String {
         "INSERT OR IGNORE INTO node_label(node, label) VALUES " + Array(repeating: "(?, ?)", count: n).joined(separator: ", ")
