@@ -86,6 +86,21 @@ final class BackgroundJob: @unchecked Sendable {
         thread.start()
     }
 
+    /// Drops the last reference to `object` on a thread of its own, so that freeing a large
+    /// structure does not hold up the caller (nobody waits for that thread).
+    static func release(_ object: consuming AnyObject) {
+        let box = Disposal(object)
+        let thread = Thread { box.drop() }
+        thread.start()
+    }
+
+    /// Holds an object until `drop`.
+    private final class Disposal: @unchecked Sendable {
+        private var object: AnyObject?
+        init(_ object: AnyObject) { self.object = object }
+        func drop() { object = nil }
+    }
+
     /// Waits until the body has returned; later calls return at once.
     func wait() {
         guard !joined else { return }

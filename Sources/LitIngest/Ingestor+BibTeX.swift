@@ -122,10 +122,25 @@ final class TitleMatcher {
 }
 
 /// One entry of a .bib file made ready for storing: skipped (a syntax error cut it short), or a
-/// prepared paper with the keys the title matcher compares (no title key when it is not `usable`).
+/// prepared paper.
 enum BibTeXWork: Sendable {
     case skipped
-    case paper(PreparedRecord, titleKey: String?, familyKey: String)
+    case paper(BibTeXPaper)
+}
+
+/// A prepared paper with the keys the title matcher compares (no title key when it is not
+/// `usable`). A class: the writing thread takes it out of its batch with one reference count
+/// instead of copying every field of the record.
+final class BibTeXPaper: Sendable {
+    let prepared: PreparedRecord
+    let titleKey: String?
+    let familyKey: String
+
+    init(_ prepared: PreparedRecord, titleKey: String?, familyKey: String) {
+        self.prepared = prepared
+        self.titleKey = titleKey
+        self.familyKey = familyKey
+    }
 }
 
 /// Reads a file's entries and turns them into prepared papers on a thread of its own (LaTeX
@@ -134,6 +149,8 @@ enum BibTeXWork: Sendable {
 /// are stored.
 final class BibTeXPreparation: @unchecked Sendable {
     let pipe = BatchPipe<BibTeXWork>(capacity: 8)
+    /// The file's numbering of author and category names (its session's writer learns their nodes).
+    let slots = InternSlots()
     private var job: BackgroundJob?
     /// What reading found (syntax errors, repeated keys, …) and the file's SHA-256 (hex); set
     /// once `wait` returned.
@@ -142,14 +159,14 @@ final class BibTeXPreparation: @unchecked Sendable {
     static let batchSize = 256
 
     init(tree: BibTeXSyntaxTree, bytes: [UInt8], source: SourceFile) {
-        job = BackgroundJob { [self] in
+        job = BackgroundJob { [self, slots] in
             var reader = BibTeXReader(tree)
             reader.collectStrings = true
             var batch: [BibTeXWork] = []
             batch.reserveCapacity(Self.batchSize)
             do {
                 try reader.read { entry in
-                    batch.append(Self.work(entry, tree: tree, source: source))
+                    batch.append(Self.work(entry, tree: tree, source: source, slots: slots))
                     if batch.count == Self.batchSize {
                         try self.pipe.put(batch)
                         batch.removeAll(keepingCapacity: true)
@@ -175,7 +192,8 @@ final class BibTeXPreparation: @unchecked Sendable {
         wait()
     }
 
-    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, source: SourceFile) -> BibTeXWork {
+    static func work(_ entry: BibTeXEntry, tree: BibTeXSyntaxTree, source: SourceFile,
+                     slots: InternSlots) -> BibTeXWork {
         guard !entry.hasError else { return .skipped }
         var record = entry.workRecord()
         if entry["crossref"] == nil {
@@ -186,9 +204,9 @@ final class BibTeXPreparation: @unchecked Sendable {
             }
         }
         let first = record.authors.first.map { $0.family.isEmpty ? $0.display : $0.family }
-        return .paper(PreparedRecord(record, source: source),
-                      titleKey: record.title.map(TitleMatcher.titleKey).flatMap { TitleMatcher.usable($0) ? $0 : nil },
-                      familyKey: first.map(TitleMatcher.familyKey) ?? "")
+        return .paper(BibTeXPaper(PreparedRecord(record, source: source, slots: slots),
+                                  titleKey: record.title.map(TitleMatcher.titleKey).flatMap { TitleMatcher.usable($0) ? $0 : nil },
+                                  familyKey: first.map(TitleMatcher.familyKey) ?? ""))
     }
 }
 
@@ -201,11 +219,12 @@ final class BibTeXResolver {
     private var doi: [String: Int64]
     private var bibkey: [String: Int64]
     private var fingerprint: [String: Int64]
-    /// Paper node → its `arxiv` property; a node missing here is read from the graph.
-    private var arxivOf: [Int64: String]
-    private var known: Set<Int64>
-    /// The edges of the papers stored in this session, as far as known.
-    private var edgeFacts: [Int64: PaperEdgeFacts] = [:]
+    /// The graph's papers when the session began, and the `arxiv` property of those that have one.
+    private let known: Set<Int64>
+    private let arxivOf: [Int64: String]
+    /// The papers stored in this session: the `arxiv` property each has now, and its edges as far
+    /// as known. A node neither here nor in `known` is read from the graph.
+    private var session: [Int64: (arxiv: String?, facts: PaperEdgeFacts)] = [:]
     let matcher: TitleMatcher
 
     /// The maps of the graph `writer` writes to, with room for `entries` more papers.
@@ -225,9 +244,7 @@ final class BibTeXResolver {
         fingerprint.reserveCapacity(fingerprint.count + entries)
         arxiv.reserveCapacity(arxiv.count + entries)
         doi.reserveCapacity(doi.count + entries)
-        arxivOf.reserveCapacity(arxivOf.count + entries)
-        known.reserveCapacity(known.count + entries)
-        edgeFacts.reserveCapacity(entries)
+        session.reserveCapacity(entries)
     }
 
     /// What `GraphWriter.resolve` answers (by arXiv id, then DOI, BibTeX key and fingerprint, a
@@ -253,7 +270,9 @@ final class BibTeXResolver {
         if let node = found.arxiv { return (node, newIdents) }
         func compatible(_ node: Int64) throws -> Bool {
             guard let base = r.arxiv?.base else { return true }
-            let other = known.contains(node) ? arxivOf[node] : try writer.props(of: node)["arxiv"]?.stringValue
+            let other = if let paper = session[node] { paper.arxiv }
+                else if known.contains(node) { arxivOf[node] }
+                else { try writer.props(of: node)["arxiv"]?.stringValue }
             guard let other else { return true }
             return other == base
         }
@@ -265,7 +284,7 @@ final class BibTeXResolver {
 
     /// What the session knows of `node`'s edges (nothing for a paper it has not stored).
     func facts(_ node: Int64) -> PaperEdgeFacts {
-        edgeFacts[node] ?? PaperEdgeFacts()
+        session[node]?.facts ?? PaperEdgeFacts()
     }
 
     /// Records what storing a paper into `node` wrote: its identifiers `idents` (the new ones
@@ -281,9 +300,7 @@ final class BibTeXResolver {
             default: fingerprint[ident.value] = node
             }
         }
-        known.insert(node)
-        arxivOf[node] = arxivProperty
-        edgeFacts[node] = facts
+        session[node] = (arxivProperty, facts)
     }
 }
 
@@ -312,18 +329,17 @@ extension Ingestor {
                 var next = preparation.pipe.take()
                 while let batch = next {
                     for work in batch {
-                        guard case .paper(let paper, let titleKey, let familyKey) = work else {
+                        guard case .paper(let paper) = work else {
                             counts.skipped += 1
                             continue
                         }
-                        let outcome = try self.store(paper, titleKey: titleKey, familyKey: familyKey,
-                                                     writer: writer, resolver: resolver)
+                        let outcome = try self.store(paper, writer: writer, resolver: resolver)
                         switch outcome.outcome {
                         case .created: counts.new += 1
                         case .updated: counts.updated += 1
                         case .unchanged: counts.unchanged += 1
                         }
-                        entryNodes.append((outcome.node, paper.record.line))
+                        if citedBy != nil { entryNodes.append((outcome.node, paper.prepared.record.line)) }
                     }
                     next = preparation.pipe.take(returning: batch)
                 }
@@ -338,6 +354,8 @@ extension Ingestor {
                 }
                 preparation.wait()
                 writer.sha256 = preparation.sha256
+                // The resolver's maps are freed on a thread of their own while the session commits.
+                BackgroundJob.release(consume resolver)
             }
         } catch let diagnostic as Diagnostic {
             diagnostics.append(diagnostic)
@@ -362,8 +380,8 @@ extension Ingestor {
 
     /// Resolves and stores one prepared entry: a new paper, or a merge into the one it resolves to
     /// (a stub it lands on stops being a stub).
-    func store(_ paper: PreparedRecord, titleKey: String?, familyKey: String, writer: GraphWriter,
-               resolver: BibTeXResolver) throws -> UpsertResult {
+    func store(_ work: BibTeXPaper, writer: GraphWriter, resolver: BibTeXResolver) throws -> UpsertResult {
+        let paper = work.prepared, titleKey = work.titleKey, familyKey = work.familyKey
         let record = paper.record
         let (resolved, idents) = try resolver.resolve(paper, writer: writer)
         let node = resolved ?? titleKey.flatMap { resolver.matcher.match(titleKey: $0, familyKey: familyKey, record) }

@@ -632,9 +632,10 @@ extension GraphWriter {
     /// knows to name no node yet, or all of them: a value already taken keeps its node).
     public func create(_ prepared: PreparedRecord, idents: [(kind: String, value: String)]) throws -> UpsertResult {
         let record = prepared.record
-        let id = try createNode(label: "Paper", json: prepared.createJSON)
+        // The paper's node and those of its authors new to the graph, made together.
+        let (id, authors) = try internAuthors(prepared, paper: prepared.createJSON)
         try addIdents(idents, node: id)
-        try addRelations(prepared, paper: id)
+        try addRelations(prepared, paper: id, authors: authors)
         try indexText(node: id, title: nonEmpty(record.title), abstract: nonEmpty(record.abstract))
         try addProvenance(node: id, line: record.line, json: prepared.provenanceJSON)
         return UpsertResult(node: id, outcome: .created)
@@ -667,9 +668,10 @@ extension GraphWriter {
     }
 
     /// AUTHORED_BY, IN_CATEGORY and PUBLISHED_IN edges of a new paper.
-    private func addRelations(_ p: PreparedRecord, paper: Int64) throws {
-        var edges = EdgeBatch()
-        try addAuthors(p, paper: paper, to: &edges)
+    private func addRelations(_ p: PreparedRecord, paper: Int64, authors: [Int64]) throws {
+        var edges = takeEdgeBatch()
+        defer { edgeBatch = edges }
+        addAuthors(p, paper: paper, authors: authors, to: &edges)
         try addCategories(p, paper: paper, to: &edges)
         try addVenue(p, paper: paper, to: &edges)
         try insertEdges(edges)
@@ -683,14 +685,15 @@ extension GraphWriter {
         let r = p.record
         var changed = false
         var now = facts
-        var edges = EdgeBatch()
+        var edges = takeEdgeBatch()
+        defer { edgeBatch = edges }
         if !r.authors.isEmpty {
             // A paper known to have authors keeps them unless the record replaces them.
             let current = facts.hasAuthors == true && !replace ? nil : try authorList(paper)
             let wanted = r.authors.map(\.display)
             if let current, current.isEmpty || (replace && current != wanted) {
                 try deleteEdges("AUTHORED_BY", from: paper)
-                try addAuthors(p, paper: paper, to: &edges)
+                addAuthors(p, paper: paper, authors: try internAuthors(p, paper: nil).authors, to: &edges)
                 changed = true
             }
             now.hasAuthors = true
@@ -730,21 +733,69 @@ extension GraphWriter {
             """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
     }
 
-    private func addAuthors(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {
-        let r = p.record
-        for (i, person) in r.authors.enumerated() {
-            let author: Int64
-            if let slots = p.slots, let known = slots.node(.author, p.slotNumbers[i]) {
-                author = known
-            } else {
-                author = try intern(label: "Author", key: "name", value: person.display, json: {
-                    i < p.authorNodes.count && !p.authorNodes[i].isEmpty ? p.authorNodes[i] : PreparedRecord.authorObject(person)
-                }, line: r.line)
-                p.slots?.learn(.author, p.slotNumbers[i], node: author)
-            }
+    /// The writer's edge batch, empty, with the room its earlier papers' edges made (give it back
+    /// through `edgeBatch`).
+    private func takeEdgeBatch() -> EdgeBatch {
+        var edges = EdgeBatch()
+        swap(&edges, &edgeBatch)
+        edges.types.removeAll(keepingCapacity: true)
+        edges.rows.removeAll(keepingCapacity: true)
+        edges.props.removeAll(keepingCapacity: true)
+        return edges
+    }
+
+    /// The AUTHORED_BY edges of `paper` to `authors` (the record's authors' nodes, in order).
+    private func addAuthors(_ p: PreparedRecord, paper: Int64, authors: [Int64], to edges: inout EdgeBatch) {
+        for (i, author) in authors.enumerated() {
             edges.writeProps { $0.append(contentsOf: p.authorEdge(i)) }
             edges.addEdge(type: "AUTHORED_BY", src: paper, dst: author)
         }
+    }
+
+    /// The Author node of each of the record's authors, in order, interned as `intern` does; with
+    /// `paper`, the property text of a new Paper, that paper's node too. The new nodes (the paper
+    /// first, then the authors the graph does not have yet, in order of first mention) are made
+    /// together by `createNodes`, which writes their labels and provenance rows a few to a statement.
+    private func internAuthors(_ p: PreparedRecord, paper: [UInt8]?) throws -> (paper: Int64, authors: [Int64]) {
+        let r = p.record
+        var nodes = [Int64](repeating: 0, count: r.authors.count)
+        // The authors to make (index of the first mention of each new name); a mention of one
+        // of them is -1 - its position in `fresh` until its node exists.
+        var fresh: [Int] = []
+        var table: InternCache.Table?
+        for (i, person) in r.authors.enumerated() {
+            if let slots = p.slots, let known = slots.node(.author, p.slotNumbers[i]) {
+                nodes[i] = known
+                continue
+            }
+            let authors = table ?? interned.table("Author")
+            table = authors
+            if let found = try internedNode(authors, label: "Author", key: "name", value: person.display) {
+                nodes[i] = found
+                p.slots?.learn(.author, p.slotNumbers[i], node: found)
+            } else if let k = fresh.firstIndex(where: { r.authors[$0].display == person.display }) {
+                nodes[i] = -1 - Int64(k)
+            } else {
+                nodes[i] = -1 - Int64(fresh.count)
+                fresh.append(i)
+            }
+        }
+        let offset = paper == nil ? 0 : 1
+        guard offset + fresh.count > 0 else { return (0, nodes) }
+        let first = try createNodes(offset + fresh.count, label: { $0 < offset ? "Paper" : "Author" }, json: { k in
+            if k < offset { return paper! }
+            let i = fresh[k - offset]
+            return i < p.authorNodes.count && !p.authorNodes[i].isEmpty ? p.authorNodes[i] : PreparedRecord.authorObject(r.authors[i])
+        }, internedAt: offset, line: r.line)
+        if let table {
+            for (k, i) in fresh.enumerated() {
+                let node = first + Int64(offset + k)
+                remember(node, as: r.authors[i].display, in: table)
+                p.slots?.learn(.author, p.slotNumbers[i], node: node)
+            }
+        }
+        for i in nodes.indices where nodes[i] < 0 { nodes[i] = first + Int64(offset) - 1 - nodes[i] }
+        return (offset == 1 ? first : 0, nodes)
     }
 
     private func addCategories(_ p: PreparedRecord, paper: Int64, to edges: inout EdgeBatch) throws {

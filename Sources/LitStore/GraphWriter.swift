@@ -115,9 +115,13 @@ public final class GraphWriter {
     private var selectIdentStatement, insertIdentStatement, insertProvenanceStatement, internProvenanceStatement: RawStatement?
     private var insertEdgeStatement, edgeExistsStatement, outDegreeStatement, deleteEdgesStatement: RawStatement?
     private var insertTextStatement, textIndexedStatement, deleteTextStatement: RawStatement?
-    /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`).
+    /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`, `createNodes`).
     var edgeInsertStatements: [RawStatement?] = []
     var identInsertStatements: [RawStatement?] = []
+    var labelInsertStatements: [RawStatement?] = []
+    var internProvenanceStatements: [RawStatement?] = []
+    /// The edges of the paper being stored, kept between papers for its buffers (`takeEdgeBatch`).
+    var edgeBatch = EdgeBatch()
     /// Full-text rows of new papers not yet in `paper_fts` (see `indexText`), their positions by
     /// node, and their text size.
     var pendingText: [(node: Int64, title: String, abstract: String)] = []
@@ -379,6 +383,20 @@ public final class GraphWriter {
     /// `intern` with the new node's canonical property text (`key` = `value` included) made by `json`.
     func intern(label: String, key: String, value: String, json: () -> [UInt8], line: Int? = nil) throws -> Int64 {
         let table = interned.table(label)
+        if let id = try internedNode(table, label: label, key: key, value: value) { return id }
+        let id = try createNode(label: label, json: json())
+        remember(id, as: value, in: table)
+        let insert = try prepared(&internProvenanceStatement,
+                                  "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
+        insert.bind(id)
+        insert.bind(sourceNode)
+        insert.bind(line)
+        try insert.execute()
+        return id
+    }
+
+    /// The node `intern` answers for `value` without creating one: nil when the graph has none.
+    func internedNode(_ table: InternCache.Table, label: String, key: String, value: String) throws -> Int64? {
         if let id = table.ids[value] { return id }
         precondition(key.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x5F },
                      "property key must be a plain name")
@@ -394,18 +412,72 @@ public final class GraphWriter {
                 return found
             }
         }
-        let id = try createNode(label: label, json: json())
-        remember(id, as: value, in: table)
-        let insert = try prepared(&internProvenanceStatement,
-                                  "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
-        insert.bind(id)
-        insert.bind(sourceNode)
-        insert.bind(line)
-        try insert.execute()
-        return id
+        return nil
     }
 
-    private func remember(_ node: Int64, as value: String, in table: InternCache.Table) {
+    /// Creates `count` nodes in order, the k-th with the label `label(k)` and the property text
+    /// `json(k)`; with `internedAt`, the nodes from that position on are interned ones and get their
+    /// provenance row (`intern`'s empty one, at `line`). The nodes are inserted one by one (an
+    /// INSERT of several nodes makes SQLite keep a statement journal, whatever its conflict clause),
+    /// their labels and provenance rows a few to a statement. Returns the first node's id: the
+    /// nodes' ids follow one another, as one `createNode` after another gives them.
+    func createNodes(_ count: Int, label: (Int) -> String, json: (Int) -> [UInt8],
+                     internedAt: Int? = nil, line: Int? = nil) throws -> Int64 {
+        precondition(count > 0)
+        let insertNode = try prepared(&insertNodeStatement, "INSERT INTO node(props) VALUES (?)")
+        var first: Int64 = 0
+        for k in 0..<count {
+            try json(k).withUnsafeBufferPointer { json in
+                insertNode.bind(borrowing: json)
+                try insertNode.execute()
+            }
+            // A table's new rows get the ids after its largest one.
+            let id = db.lastInsertedRowID
+            if k == 0 { first = id }
+            precondition(id == first + Int64(k), "new nodes get consecutive ids")
+        }
+        var start = 0
+        while start < count {
+            let n = min(Self.nodesPerInsert, count - start)
+            let insert = try prepared(&labelInsertStatements, n, Self.labelInsertSQL(n))
+            for k in start..<(start + n) {
+                insert.bind(first + Int64(k))
+                insert.bind(label(k))
+            }
+            try insert.execute()
+            start += n
+        }
+        if let internedAt, internedAt < count {
+            start = internedAt
+            while start < count {
+                let n = min(Self.nodesPerInsert, count - start)
+                let insert = try prepared(&internProvenanceStatements, n, Self.internProvenanceSQL(n))
+                for k in start..<(start + n) {
+                    insert.bind(first + Int64(k))
+                    insert.bind(sourceNode)
+                    insert.bind(line)
+                }
+                try insert.execute()
+                start += n
+            }
+        }
+        return first
+    }
+
+    /// Rows per multi-row INSERT of labels and provenance rows in `createNodes` (`OR IGNORE`: no
+    /// statement journal).
+    static let nodesPerInsert = 16
+
+    static func labelInsertSQL(_ n: Int) -> String {
+        "INSERT OR IGNORE INTO node_label(node, label) VALUES " + Array(repeating: "(?, ?)", count: n).joined(separator: ", ")
+    }
+
+    static func internProvenanceSQL(_ n: Int) -> String {
+        "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES "
+            + Array(repeating: "(?, ?, ?, '{}')", count: n).joined(separator: ", ")
+    }
+
+    func remember(_ node: Int64, as value: String, in table: InternCache.Table) {
         table.ids[value] = node
         if runCache { internedHere.append((table, value)) }
     }
