@@ -73,6 +73,17 @@ extension GraphStore {
         }
     }
 
+    /// A paper's categories in the order they were stored, each with whether it is the primary one
+    /// (columns `id`, `prim`; the argument is the paper's node). The paper's edges are read by
+    /// source through `edge_out`: without table statistics SQLite would rather walk every
+    /// IN_CATEGORY edge of the graph in id order (`edge_by_type`) than sort a paper's few, and an
+    /// ingest that merges known papers would read all of them once per paper.
+    static let paperCategoriesSQL = """
+        SELECT json_extract(c.props, '$.id') AS id, json_type(e.props, '$.primary') = 'true' AS prim
+        FROM edge e INDEXED BY edge_out JOIN node c ON c.id = e.dst
+        WHERE e.src = ? AND e.type = 'IN_CATEGORY' ORDER BY e.id
+        """
+
     /// Everything about the paper `node`; nil when there is no such Paper.
     public func paper(_ node: Int64) throws -> PaperView? {
         try read { db in
@@ -92,10 +103,7 @@ extension GraphStore {
                 }
             var categories: [String] = []
             var primary: String?
-            for row in try Row.fetchAll(db, sql: """
-                SELECT json_extract(c.props, '$.id') AS id, json_type(e.props, '$.primary') = 'true' AS prim
-                FROM edge e JOIN node c ON c.id = e.dst WHERE e.src = ? AND e.type = 'IN_CATEGORY' ORDER BY e.id
-                """, arguments: [node]) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: Self.paperCategoriesSQL), arguments: [node]) {
                 let id: String = row["id"] ?? ""
                 if row["prim"] as Bool? == true {
                     primary = id

@@ -727,10 +727,7 @@ extension GraphWriter {
     }
 
     private func categoryList(_ paper: Int64) throws -> [(String, Bool)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT json_extract(c.props, '$.id') AS id, json_type(e.props, '$.primary') = 'true' AS prim
-            FROM edge e JOIN node c ON c.id = e.dst WHERE e.src = ? AND e.type = 'IN_CATEGORY' ORDER BY e.id
-            """), arguments: [paper]).map { ($0["id"], $0["prim"]) }
+        try Row.fetchAll(db.cachedStatement(sql: GraphStore.paperCategoriesSQL), arguments: [paper]).map { ($0["id"], $0["prim"]) }
     }
 
     /// The writer's edge batch, empty, with the room its earlier papers' edges made (give it back

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import Testing
 import LitModel
-import LitStore
+@testable import LitStore
 
 @Suite struct StoreWriteTests {
     private struct Abort: Error {}
@@ -16,6 +16,27 @@ import LitStore
         #expect(Set(indexes).subtracting(try store.indexNames()) == ["edge_in"])
         try store.restoreIndexes()
         #expect(try store.indexNames() == indexes)
+    }
+
+    /// A paper's categories are read through its outgoing edges, inside a bulk load or not: a
+    /// walk of every IN_CATEGORY edge by type would make each merge of a known paper cost as much as
+    /// the graph's categories.
+    @Test func aPapersCategoriesAreReadByItsOutgoingEdges() throws {
+        let (store, dir) = try Fixtures.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func plan() throws -> String {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + GraphStore.paperCategoriesSQL, arguments: [1])
+                    .map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
+            }
+        }
+        for bulk in [false, true] {
+            if bulk { try store.deferIndexes() }
+            let detail = try plan()
+            #expect(detail.contains("edge_out (src=? AND type=?)"), "\(detail)")
+            #expect(!detail.contains("edge_by_type"), "\(detail)")
+        }
+        try store.restoreIndexes()
     }
 
     /// A load interrupted under a version that deferred more indexes (the property indexes, labels
