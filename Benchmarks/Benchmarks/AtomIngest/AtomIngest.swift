@@ -9,9 +9,10 @@
 //                       wall clock and by CPU time.
 //   Atom ingest         the whole corpus into a fresh database: papers/s, peak memory.
 //   Storage floor: Atom graph, Storage floor: BibTeX graph
-//                       SQLite's own share of the Atom ingest and of the corpus's bib/library.bib
-//                       ingest (StorageFloor.swift): the sqlite3 shell writes the finished rows into
-//                       a fresh store. Entries/s by wall clock and per CPU second of the shell.
+//                       SQLite's own share of the Atom ingest's and of the corpus's bib/library.bib
+//                       ingest's writing thread (StorageFloor.swift): the sqlite3 shell writes the
+//                       finished rows into a fresh store, less the time it takes to read them. The
+//                       rate of the ingest's entries at that time, by wall clock and by CPU time.
 import Benchmark
 import Foundation
 import LitAtom
