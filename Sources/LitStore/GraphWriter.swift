@@ -112,7 +112,7 @@ public final class GraphWriter {
     var fingerprintMemo: (title: String, year: Int, author: String, value: String?)?
     /// The session's statements, each prepared on first use (`prepared`) and found without hashing its SQL.
     private var insertNodeStatement, insertLabelStatement, selectPropsStatement, updatePropsStatement: RawStatement?
-    private var selectIdentStatement, insertIdentStatement, insertProvenanceStatement, internProvenanceStatement: RawStatement?
+    private var selectIdentStatement, insertIdentStatement, insertProvenanceStatement: RawStatement?
     private var insertEdgeStatement, edgeExistsStatement, outDegreeStatement, deleteEdgesStatement: RawStatement?
     private var insertTextStatement, textIndexedStatement, deleteTextStatement: RawStatement?
     /// Multi-row INSERTs by number of rows (`insertEdges`, `addIdents`, `createNodes`).
@@ -211,14 +211,20 @@ public final class GraphWriter {
 
     /// Creates a node with one label from its property map's canonical JSON text.
     func createNode(label: String, json: [UInt8]) throws -> Int64 {
+        let id = try insertNode(json)
+        try addLabel(label, to: id)
+        return id
+    }
+
+    /// Inserts a node row with the property text `json`; returns its id (the one after the
+    /// table's largest).
+    private func insertNode(_ json: [UInt8]) throws -> Int64 {
         let insert = try prepared(&insertNodeStatement, "INSERT INTO node(props) VALUES (?)")
         try json.withUnsafeBufferPointer { json in
             insert.bind(borrowing: json)
             try insert.execute()
         }
-        let id = db.lastInsertedRowID
-        try addLabel(label, to: id)
-        return id
+        return db.lastInsertedRowID
     }
 
     public func addLabel(_ label: String, to node: Int64) throws {
@@ -384,14 +390,8 @@ public final class GraphWriter {
     func intern(label: String, key: String, value: String, json: () -> [UInt8], line: Int? = nil) throws -> Int64 {
         let table = interned.table(label)
         if let id = try internedNode(table, label: label, key: key, value: value) { return id }
-        let id = try createNode(label: label, json: json())
+        let id = try createNodes(1, label: { _ in label }, json: { _ in json() }, internedAt: 0, line: line)
         remember(id, as: value, in: table)
-        let insert = try prepared(&internProvenanceStatement,
-                                  "INSERT OR IGNORE INTO provenance(node, source, line, fields) VALUES (?, ?, ?, '{}')")
-        insert.bind(id)
-        insert.bind(sourceNode)
-        insert.bind(line)
-        try insert.execute()
         return id
     }
 
@@ -424,15 +424,9 @@ public final class GraphWriter {
     func createNodes(_ count: Int, label: (Int) -> String, json: (Int) -> [UInt8],
                      internedAt: Int? = nil, line: Int? = nil) throws -> Int64 {
         precondition(count > 0)
-        let insertNode = try prepared(&insertNodeStatement, "INSERT INTO node(props) VALUES (?)")
         var first: Int64 = 0
         for k in 0..<count {
-            try json(k).withUnsafeBufferPointer { json in
-                insertNode.bind(borrowing: json)
-                try insertNode.execute()
-            }
-            // A table's new rows get the ids after its largest one.
-            let id = db.lastInsertedRowID
+            let id = try insertNode(json(k))
             if k == 0 { first = id }
             precondition(id == first + Int64(k), "new nodes get consecutive ids")
         }
