@@ -13,6 +13,13 @@
 //                       ingest's writing thread (StorageFloor.swift): the sqlite3 shell writes the
 //                       finished rows into a fresh store, less the time it takes to read them. The
 //                       rate of the ingest's entries at that time, by wall clock and by CPU time.
+//   Storage floor row by row: …  the same rows, held in memory, through one prepared statement per
+//                       table on SQLite's C API (RowByRowFloor.swift): a writer that parses and looks
+//                       up nothing.
+//   Storage floor, lean layout: …, Storage floor row by row, lean layout: …
+//                       both on the leanest layout that keeps the same facts (`FloorLayout.lean`).
+//   Storage floor paper by paper: …  row by row in the order an ingest streams them, a commit
+//                       after every 2,000 papers (`FloorOrder.papers`).
 import Benchmark
 import Foundation
 import LitAtom
@@ -39,13 +46,14 @@ func threadCPU() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
-/// CPU seconds used so far by finished child processes.
-func childrenCPU() -> Double {
+/// CPU seconds used so far by this process, all its threads (`children` false), or by its finished
+/// child processes.
+func processCPU(children: Bool = false) -> Double {
     var usage = rusage()
     #if os(Linux)
-    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+    getrusage(__rusage_who_t((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue), &usage)
     #else
-    getrusage(RUSAGE_CHILDREN, &usage)
+    getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &usage)
     #endif
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
@@ -92,12 +100,12 @@ func xmllintAll(_ paths: [String]) throws -> (seconds: Double, cpu: Double) {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
     process.arguments = ["--stream", "--noout"] + paths
     process.standardOutput = FileHandle.nullDevice
-    let cpu = childrenCPU()
+    let cpu = processCPU(children: true)
     let start = ContinuousClock.now
     try process.run()
     process.waitUntilExit()
     let elapsed = ContinuousClock.now - start
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, childrenCPU() - cpu)
+    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, processCPU(children: true) - cpu)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -171,18 +179,28 @@ let benchmarks: @Sendable () -> Void = {
         if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
     }
 
-    // SQLite's share of each ingest, measured beside it (the BibTeX ingest is in BibTeXParse).
+    // SQLite's share of each ingest, measured beside it (the BibTeX ingest is in BibTeXParse): set-based
+    // and row by row, on the store's layout and on the lean one.
     let perCPUSecond = BenchmarkMetric.custom("entries per CPU s", polarity: .prefersLarger, useScalingFactor: false)
     let floorInputs = [("Atom graph", "atom", corpus + "/atom"), ("BibTeX graph", "bib", corpus + "/bib/library.bib")]
+    let floors: [(name: String, measure: (String) throws -> (seconds: Double, cpu: Double))] = [
+        ("Storage floor", { try storageFloor(source: $0, layout: .store) }),
+        ("Storage floor, lean layout", { try storageFloor(source: $0, layout: .lean) }),
+        ("Storage floor row by row", { try rowByRowFloor(source: $0, layout: .store, order: .tables) }),
+        ("Storage floor row by row, lean layout", { try rowByRowFloor(source: $0, layout: .lean, order: .tables) }),
+        ("Storage floor paper by paper", { try rowByRowFloor(source: $0, layout: .store, order: .papers) }),
+    ]
     for (title, name, input) in floorInputs where FileManager.default.fileExists(atPath: input) {
-        Benchmark("Storage floor: \(title)", configuration: .init(metrics: [.wallClock, entriesPerSecond, perCPUSecond],
-                                                                 warmupIterations: 0, maxIterations: 3)) { benchmark in
-            let source = try FloorSources.shared.database(of: [input], name: name)
-            benchmark.startMeasurement()
-            let (seconds, cpu) = try storageFloor(source: source.path)
-            benchmark.stopMeasurement()
-            benchmark.measurement(entriesPerSecond, Int(Double(source.entries) / seconds))
-            benchmark.measurement(perCPUSecond, Int(Double(source.entries) / cpu))
+        for floor in floors {
+            Benchmark("\(floor.name): \(title)", configuration: .init(metrics: [.wallClock, entriesPerSecond, perCPUSecond],
+                                                                      warmupIterations: 0, maxIterations: 3)) { benchmark in
+                let source = try FloorSources.shared.database(of: [input], name: name)
+                benchmark.startMeasurement()
+                let (seconds, cpu) = try floor.measure(source.path)
+                benchmark.stopMeasurement()
+                benchmark.measurement(entriesPerSecond, Int(Double(source.entries) / seconds))
+                benchmark.measurement(perCPUSecond, Int(Double(source.entries) / cpu))
+            }
         }
     }
 }

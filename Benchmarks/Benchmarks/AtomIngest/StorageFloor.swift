@@ -1,11 +1,19 @@
-// The storage floor: SQLite's own share of an ingest's writing thread. The sqlite3 shell (a peer of
-// ../shared/bench) copies the finished rows of an ingested graph into a fresh file that GraphStore
-// made, with the store's schema, indexes, page size, journal and bulk-load settings, in one
-// transaction and in the order an ingest writes them. The shell times each statement: the floor is
-// the time of the copy less the time of reading the same rows alone, so it is SQLite's writing (B-tree
-// inserts, index upkeep, full-text index, the deferred index build, the commit) and nothing else. The
-// log is copied into the database after the timed statements, as a bulk load's checkpoint thread
-// does beside the writer. No parsing and no Swift: the rate no writer of this layout can pass on the
+// The storage floor: SQLite's own share of an ingest's writing thread, measured on the finished rows
+// of an ingested graph written into a fresh file that GraphStore made (the store's schema, indexes,
+// page size, journal and bulk-load settings), with the final checkpoint left out (a bulk load's
+// checkpoint thread does it beside the writer). Two ways:
+//
+// - set-based (`storageFloor`): the sqlite3 shell (a peer of ../shared/bench) copies each table with
+//   one INSERT … SELECT, in one transaction, and times each statement; the floor is the copy less
+//   reading the same rows. SQLite's writing (B-tree inserts, index upkeep, full-text index, the
+//   deferred index build, the commit) and nothing else.
+// - row by row (`rowByRowFloor`, RowByRowFloor.swift): the rows, read into memory first, go through
+//   one prepared statement per table, bound, stepped and reset through SQLite's C API, table after
+//   table or paper after paper: what a writer that parses nothing and looks nothing up, and so does
+//   less than any ingest can, pays to hand SQLite its rows.
+//
+// Each runs on the store's layout and on a leaner one (`FloorLayout.lean`), a lower bound for any
+// redesign of the store. No parsing and no Swift work on the rows: rates no writer can pass on this
 // machine, measured in the same run as the ingest.
 import Foundation
 import LitIngest
@@ -50,55 +58,125 @@ enum FloorError: Error {
     case ingestFailed(Int)
     case shellFailed(Int32)
     case noTimes
+    case sqlite(String)
 }
 
-/// The shell's script: reading the rows alone (timed), then the settings of a bulk load
-/// (`GraphStore.deferIndexes`, `writeSession`, `restoreIndexes`) and each table in the order an ingest
-/// fills it (nodes by id; labels, provenance and identifiers by node; edges by id), the papers'
-/// full-text entries, and the index of edges by target built at the end, in one timed transaction.
-/// `readStatements` statements come before `BEGIN`.
-func floorScript(source: String) -> String {
-    """
-    PRAGMA synchronous = NORMAL;
-    PRAGMA wal_autocheckpoint = 0;
-    PRAGMA cache_size = -32768;
-    ATTACH '\(source)' AS src;
-    .timer on
-    SELECT count(*), sum(length(props)) FROM src.node;
-    SELECT count(*), sum(length(label)) FROM src.node_label;
-    SELECT count(*), sum(length(fields)) FROM src.provenance;
-    SELECT count(*), sum(length(value)) FROM src.ident;
-    SELECT count(*), sum(length(props)) FROM src.edge;
-    SELECT sum(length(json_extract(n.props, '$.title')) + length(json_extract(n.props, '$.abstract')))
-        FROM src.node n JOIN src.node_label l ON l.node = n.id AND l.label = 'Paper';
-    BEGIN;
+/// The tables a floor writes.
+enum FloorLayout {
+    /// The store's own (`Schema`).
+    case store
+    /// The leanest layout that still keeps each fact the store keeps: edges clustered by source node
+    /// (a WITHOUT ROWID table keyed (src, type, dst, id), its own index of outgoing edges), no index of
+    /// edges by type, and an edge's evidence as two integers (the Source node and the line) beside its
+    /// own properties instead of three members of its JSON. The query compiler cannot read it: it
+    /// bounds what a redesign of the store could gain.
+    case lean
+
+    /// Statements that give a fresh store this layout, before anything is timed.
+    var schemaChanges: String {
+        switch self {
+        case .store: ""
+        case .lean: """
+            DROP INDEX edge_in; DROP INDEX edge_out; DROP INDEX edge_by_type; DROP TABLE edge;
+            CREATE TABLE edge (id INTEGER NOT NULL, type TEXT NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
+                props TEXT NOT NULL DEFAULT '{}', source INTEGER, line INTEGER,
+                PRIMARY KEY (src, type, dst, id)) WITHOUT ROWID;
+            CREATE INDEX edge_in ON edge(dst, type, src);
+            """
+        }
+    }
+
+    /// The columns of `edge` a floor fills.
+    var edgeColumns: String {
+        switch self {
+        case .store: "id, type, src, dst, props"
+        case .lean: "id, type, src, dst, props, source, line"
+        }
+    }
+
+    /// The rows for `edgeColumns`, read from an ingested graph attached as `src`.
+    var edgeRows: String {
+        switch self {
+        case .store: "SELECT id, type, src, dst, props FROM src.edge"
+        case .lean: """
+            SELECT e.id, e.type, e.src, e.dst, json_remove(e.props, '$.source', '$.line', '$.via') AS props,
+                s.node AS source, json_extract(e.props, '$.line') AS line
+            FROM src.edge e LEFT JOIN (SELECT n.id AS node, json_extract(n.props, '$.path') AS path FROM src.node n
+                JOIN src.node_label l ON l.node = n.id AND l.label = 'Source') s ON s.path = json_extract(e.props, '$.source')
+            """
+        }
+    }
+}
+
+/// The rows a floor writes, read from an ingested graph attached as `src`: each table's columns, the
+/// query that reads its rows in the order an ingest writes them (nodes by id; labels, provenance and
+/// identifiers by node; edges by source node, then id), each column's kind (`i` integer, `t` text),
+/// which column names the node a row belongs to (`key`), and what reading the rows alone adds up
+/// (their texts' lengths). The edges' rows sit in a temporary table first (`edge_rows`), so that
+/// reading them costs the same in both layouts. The full-text rows come last: their keys are the
+/// papers.
+func floorTables(_ layout: FloorLayout) -> [(table: String, columns: String, rows: String, kinds: String, key: Int, touch: String)] {
+    [
+        ("node", "id, props", "SELECT id, props FROM src.node ORDER BY id", "it", 0, "length(props)"),
+        ("node_label", "node, label", "SELECT node, label FROM src.node_label ORDER BY node, label", "it", 0, "length(label)"),
+        ("provenance", "node, source, line, fields",
+         "SELECT node, source, line, fields FROM src.provenance ORDER BY node, source", "iiit", 0, "length(fields)"),
+        ("ident", "kind, value, node", "SELECT kind, value, node FROM src.ident ORDER BY node, kind, value", "tti", 2,
+         "length(kind) + length(value)"),
+        ("edge", layout.edgeColumns, "SELECT \(layout.edgeColumns) FROM temp.edge_rows ORDER BY src, id",
+         layout == .store ? "itiit" : "itiitii", 2, "length(type) + length(props)"),
+        ("paper_fts", "rowid, title, abstract", """
+            SELECT n.id AS id, json_extract(n.props, '$.title') AS title, json_extract(n.props, '$.abstract') AS abstract
+            FROM src.node n JOIN src.node_label l ON l.node = n.id AND l.label = 'Paper' ORDER BY n.id
+            """, "itt", 0, "length(title) + length(abstract)"),
+    ]
+}
+
+/// The settings of a bulk load (`GraphStore.deferIndexes`, `writeSession`) before the first row, and
+/// what it does after the last (`restoreIndexes`), inside the timed transaction.
+let bulkLoadStart = """
     DROP INDEX edge_in;
     INSERT INTO paper_fts(paper_fts, rank) VALUES ('automerge', 0);
-    INSERT INTO node(id, props) SELECT id, props FROM src.node ORDER BY id;
-    INSERT INTO node_label(node, label) SELECT node, label FROM src.node_label ORDER BY node, label;
-    INSERT INTO provenance(node, source, line, fields)
-        SELECT node, source, line, fields FROM src.provenance ORDER BY node, source;
-    INSERT INTO ident(kind, value, node) SELECT kind, value, node FROM src.ident ORDER BY node, kind, value;
-    INSERT INTO edge(id, type, src, dst, props) SELECT id, type, src, dst, props FROM src.edge ORDER BY id;
-    INSERT INTO paper_fts(rowid, title, abstract)
-        SELECT n.id, json_extract(n.props, '$.title'), json_extract(n.props, '$.abstract')
-        FROM src.node n JOIN src.node_label l ON l.node = n.id AND l.label = 'Paper' ORDER BY n.id;
+    """
+let bulkLoadEnd = """
     PRAGMA cache_size = -16384;
     PRAGMA threads = 1;
     CREATE INDEX edge_in ON edge(dst, type, src);
     INSERT INTO paper_fts(paper_fts, rank) VALUES ('automerge', 4);
-    COMMIT;
-    .timer off
-    PRAGMA wal_checkpoint(TRUNCATE);
-
     """
+let connectionSettings = """
+    PRAGMA synchronous = NORMAL;
+    PRAGMA wal_autocheckpoint = 0;
+    PRAGMA cache_size = -32768;
+    """
+
+/// The shell's script: each table's rows read alone (timed), then each table copied in one timed
+/// transaction. `readStatements` statements come before `BEGIN`.
+func floorScript(source: String, layout: FloorLayout) -> String {
+    let tables = floorTables(layout)
+    return """
+        \(connectionSettings)
+        ATTACH '\(source)' AS src;
+        \(layout.schemaChanges)
+        CREATE TEMP TABLE edge_rows AS \(layout.edgeRows);
+        .timer on
+        \(tables.map { "SELECT count(*), sum(\($0.touch)) FROM (\($0.rows));" }.joined(separator: "\n"))
+        BEGIN;
+        \(bulkLoadStart)
+        \(tables.map { "INSERT INTO \($0.table)(\($0.columns)) \($0.rows);" }.joined(separator: "\n"))
+        \(bulkLoadEnd)
+        COMMIT;
+        .timer off
+        PRAGMA wal_checkpoint(TRUNCATE);
+
+        """
 }
 
-let readStatements = 6
+let readStatements = floorTables(.store).count
 
 /// Copies the graph at `source` into a fresh store with the sqlite3 shell; returns SQLite's writing
 /// time: the copy's seconds and CPU seconds less those of reading the rows alone.
-func storageFloor(source: String) throws -> (seconds: Double, cpu: Double) {
+func storageFloor(source: String, layout: FloorLayout) throws -> (seconds: Double, cpu: Double) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -111,7 +189,7 @@ func storageFloor(source: String) throws -> (seconds: Double, cpu: Double) {
     process.standardInput = input
     process.standardOutput = output
     try process.run()
-    input.fileHandleForWriting.write(Data(floorScript(source: source).utf8))
+    input.fileHandleForWriting.write(Data(floorScript(source: source, layout: layout).utf8))
     try input.fileHandleForWriting.close()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
