@@ -14,12 +14,14 @@
 //                       finished rows into a fresh store, less the time it takes to read them. The
 //                       rate of the ingest's entries at that time, by wall clock and by CPU time.
 //   Storage floor row by row: …  the same rows, held in memory, through one prepared statement per
-//                       table on SQLite's C API (RowByRowFloor.swift): a writer that parses and looks
+//                       table on SQLite's C API (WriterFloor.swift): a writer that parses and looks
 //                       up nothing.
 //   Storage floor, lean layout: …, Storage floor row by row, lean layout: …
 //                       both on the leanest layout that keeps the same facts (`FloorLayout.lean`).
 //   Storage floor paper by paper: …  row by row in the order an ingest streams them, a commit
-//                       after every 2,000 papers (`FloorOrder.papers`).
+//                       after every 2,000 papers (`FloorWrite.paperByPaper`).
+//   Storage floor through a virtual table: …, … lean layout: …
+//                       one INSERT … SELECT per table from a virtual table over the rows in memory.
 import Benchmark
 import Foundation
 import LitAtom
@@ -186,9 +188,11 @@ let benchmarks: @Sendable () -> Void = {
     let floors: [(name: String, measure: (String) throws -> (seconds: Double, cpu: Double))] = [
         ("Storage floor", { try storageFloor(source: $0, layout: .store) }),
         ("Storage floor, lean layout", { try storageFloor(source: $0, layout: .lean) }),
-        ("Storage floor row by row", { try rowByRowFloor(source: $0, layout: .store, order: .tables) }),
-        ("Storage floor row by row, lean layout", { try rowByRowFloor(source: $0, layout: .lean, order: .tables) }),
-        ("Storage floor paper by paper", { try rowByRowFloor(source: $0, layout: .store, order: .papers) }),
+        ("Storage floor row by row", { try writerFloor(source: $0, layout: .store, write: .tableByTable) }),
+        ("Storage floor row by row, lean layout", { try writerFloor(source: $0, layout: .lean, write: .tableByTable) }),
+        ("Storage floor paper by paper", { try writerFloor(source: $0, layout: .store, write: .paperByPaper) }),
+        ("Storage floor through a virtual table", { try writerFloor(source: $0, layout: .store, write: .virtualTable) }),
+        ("Storage floor through a virtual table, lean layout", { try writerFloor(source: $0, layout: .lean, write: .virtualTable) }),
     ]
     for (title, name, input) in floorInputs where FileManager.default.fileExists(atPath: input) {
         for floor in floors {

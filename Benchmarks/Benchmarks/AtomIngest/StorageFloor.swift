@@ -7,7 +7,7 @@
 //   one INSERT … SELECT, in one transaction, and times each statement; the floor is the copy less
 //   reading the same rows. SQLite's writing (B-tree inserts, index upkeep, full-text index, the
 //   deferred index build, the commit) and nothing else.
-// - row by row (`rowByRowFloor`, RowByRowFloor.swift): the rows, read into memory first, go through
+// - row by row (`writerFloor`, WriterFloor.swift): the rows, read into memory first, go through
 //   one prepared statement per table, bound, stepped and reset through SQLite's C API, table after
 //   table or paper after paper: what a writer that parses nothing and looks nothing up, and so does
 //   less than any ingest can, pays to hand SQLite its rows.
