@@ -22,6 +22,7 @@
 //                       after every 2,000 papers (`FloorWrite.paperByPaper`).
 //   Storage floor through a virtual table: …, … lean layout: …
 //                       one INSERT … SELECT per table from a virtual table over the rows in memory.
+//   Storage floor file by file: …, … lean layout: …  the same for every 2,000 papers, then a commit.
 import Benchmark
 import Foundation
 import LitAtom
@@ -193,6 +194,8 @@ let benchmarks: @Sendable () -> Void = {
         ("Storage floor paper by paper", { try writerFloor(source: $0, layout: .store, write: .paperByPaper) }),
         ("Storage floor through a virtual table", { try writerFloor(source: $0, layout: .store, write: .virtualTable) }),
         ("Storage floor through a virtual table, lean layout", { try writerFloor(source: $0, layout: .lean, write: .virtualTable) }),
+        ("Storage floor file by file", { try writerFloor(source: $0, layout: .store, write: .fileByFile) }),
+        ("Storage floor file by file, lean layout", { try writerFloor(source: $0, layout: .lean, write: .fileByFile) }),
     ]
     for (title, name, input) in floorInputs where FileManager.default.fileExists(atPath: input) {
         for floor in floors {

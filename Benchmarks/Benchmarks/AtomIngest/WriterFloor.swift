@@ -20,6 +20,10 @@ enum FloorWrite {
     /// One `INSERT … SELECT` per table from a virtual table over the rows in memory (SQLite asks for
     /// each value, as binding gives it one), in one transaction.
     case virtualTable
+    /// The same a file at a time: for every 2,000 papers, each table's rows of those papers through
+    /// its virtual table, then a commit. What a writer that gathers a file's rows in memory and
+    /// writes them table by table would pay.
+    case fileByFile
 }
 
 /// One table's rows in memory: integer columns as arrays, each text column as one buffer of bytes
@@ -27,8 +31,9 @@ enum FloorWrite {
 final class FloorRows {
     let table: String, columns: String, kinds: [UInt8], key: Int
     private(set) var count = 0
-    /// The next row `write` writes.
-    private var next = 0
+    /// The next row to write (`write`, or the virtual table), and the key it stops at.
+    fileprivate var next = 0
+    fileprivate var limit = Int64.max
     private var integers: [[Int64]]
     private var texts: [[UInt8]]
     private var ends: [[Int]]
@@ -74,6 +79,9 @@ final class FloorRows {
 
     /// The keys of every row, in order.
     var keys: [Int64] { integers[key] }
+
+    /// Whether the virtual table has read every row below `limit`.
+    fileprivate var atLimit: Bool { next >= count || integers[key][next] >= limit }
 
     /// Sets `value` of row `row`, column `column` as the result of a virtual table's column.
     func result(_ context: OpaquePointer, row: Int, column c: Int) {
@@ -146,10 +154,11 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
         return rows
     }
     let inserts = try tables.map { rows in
-        let values = write == .virtualTable
+        let virtual = write == .virtualTable || write == .fileByFile
+        let values = virtual
             ? "SELECT * FROM temp.floor_\(rows.table)"
             : "VALUES (\(Array(repeating: "?", count: rows.kinds.count).joined(separator: ", ")))"
-        if write == .virtualTable { try createRowsTable(db, name: "floor_\(rows.table)", rows: rows) }
+        if virtual { try createRowsTable(db, name: "floor_\(rows.table)", rows: rows) }
         return try prepare("INSERT INTO \(rows.table)(\(rows.columns)) \(values)")
     }
     defer { for insert in inserts { sqlite3_finalize(insert) } }
@@ -159,9 +168,16 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
     let cpu = processCPU()
     try execute("BEGIN;" + bulkLoadStart)
     switch write {
-    case .virtualTable:
-        for insert in inserts {
-            guard sqlite3_step(insert) == SQLITE_DONE else { throw FloorError.sqlite(String(cString: sqlite3_errmsg(db))) }
+    case .virtualTable, .fileByFile:
+        let papers = tables.last!.keys, step = write == .fileByFile ? 2000 : papers.count
+        for first in stride(from: 0, to: papers.count, by: step) {
+            let end = first + step < papers.count ? papers[first + step] : Int64.max
+            for (rows, insert) in zip(tables, inserts) {
+                rows.limit = end
+                guard sqlite3_step(insert) == SQLITE_DONE else { throw FloorError.sqlite(String(cString: sqlite3_errmsg(db))) }
+                sqlite3_reset(insert)
+            }
+            if end != Int64.max { try execute("COMMIT; BEGIN") }
         }
     case .paperByPaper:
         let papers = tables.last!.keys
@@ -191,7 +207,8 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
 
 
 // The virtual table over a `FloorRows`: `sqlite3_vtab` and `sqlite3_vtab_cursor` each followed by
-// what it reads (SQLite hands back the pointers it was given).
+// what it reads (SQLite hands back the pointers it was given). A scan reads the rows from the next
+// one not yet written up to the key limit, and moves that position on.
 private struct RowsTable {
     var base = sqlite3_vtab()
     var rows: Unmanaged<FloorRows>
@@ -200,7 +217,6 @@ private struct RowsTable {
 private struct RowsCursor {
     var base = sqlite3_vtab_cursor()
     var rows: Unmanaged<FloorRows>
-    var row = 0
 }
 
 private func rowsConnect(_ db: OpaquePointer?, _ aux: UnsafeMutableRawPointer?, _ argc: Int32,
@@ -241,25 +257,22 @@ private func rowsModule() -> sqlite3_module {
         UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self).deinitialize(count: 1).deallocate()
         return SQLITE_OK
     }
-    module.xFilter = { cursor, _, _, _, _ in
-        UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self).pointee.row = 0
-        return SQLITE_OK
+    func rows(_ cursor: UnsafeMutablePointer<sqlite3_vtab_cursor>?) -> FloorRows {
+        UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self).pointee.rows.takeUnretainedValue()
     }
+    module.xFilter = { _, _, _, _, _ in SQLITE_OK }
     module.xNext = { cursor in
-        UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self).pointee.row += 1
+        rows(cursor).next += 1
         return SQLITE_OK
     }
-    module.xEof = { cursor in
-        let c = UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self)
-        return c.pointee.row >= c.pointee.rows.takeUnretainedValue().count ? 1 : 0
-    }
+    module.xEof = { cursor in rows(cursor).atLimit ? 1 : 0 }
     module.xColumn = { cursor, context, column in
-        let c = UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self)
-        c.pointee.rows.takeUnretainedValue().result(context!, row: c.pointee.row, column: Int(column))
+        let rows = rows(cursor)
+        rows.result(context!, row: rows.next, column: Int(column))
         return SQLITE_OK
     }
     module.xRowid = { cursor, rowid in
-        rowid!.pointee = Int64(UnsafeMutableRawPointer(cursor!).assumingMemoryBound(to: RowsCursor.self).pointee.row)
+        rowid!.pointee = Int64(rows(cursor).next)
         return SQLITE_OK
     }
     return module
