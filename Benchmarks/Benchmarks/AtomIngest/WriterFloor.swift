@@ -1,10 +1,14 @@
 // The storage floors of a writer (see StorageFloor.swift): an ingested graph's finished rows, read
 // into memory first, written into a fresh store with the same settings, deferred index and full-text
-// upkeep as the set-based floor, through SQLite's C API in one of three ways (`FloorWrite`). Only the
-// writing is timed.
+// upkeep as the set-based floor, through SQLite's C API in one of the ways `FloorWrite` names. Only
+// the writing is timed.
 import Foundation
 import GRDBSQLite
 import LitStore
+
+/// Papers per commit where a floor commits as an ingest does: a page of the generated corpus, which
+/// an ingest stores as one file, in a transaction of its own.
+let papersPerCommit = 2000
 
 /// How a writer's floor hands SQLite the rows.
 enum FloorWrite {
@@ -14,14 +18,13 @@ enum FloorWrite {
     case tableByTable
     /// The same statements paper by paper, as an ingest streams them: a paper's node and its new
     /// authors' nodes, their labels, provenance and identifiers, the paper's edges and its full-text
-    /// row, then the next paper's; a commit after every 2,000 papers (a page of the generated
-    /// corpus, which an ingest commits as one file).
+    /// row, then the next paper's; a commit after every `papersPerCommit` papers.
     case paperByPaper
     /// One `INSERT … SELECT` per table from a virtual table over the rows in memory (SQLite asks for
     /// each value, as binding gives it one), in one transaction.
     case virtualTable
-    /// The same a file at a time: for every 2,000 papers, each table's rows of those papers through
-    /// its virtual table, then a commit. What a writer that gathers a file's rows in memory and
+    /// The same a file at a time: for every `papersPerCommit` papers, each table's rows of those
+    /// papers through its virtual table, then a commit. What a writer that gathers a file's rows in memory and
     /// writes them table by table would pay.
     case fileByFile
 }
@@ -169,7 +172,7 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
     try execute("BEGIN;" + bulkLoadStart)
     switch write {
     case .virtualTable, .fileByFile:
-        let papers = tables.last!.keys, step = write == .fileByFile ? 2000 : papers.count
+        let papers = tables.last!.keys, step = write == .fileByFile ? papersPerCommit : papers.count
         for first in stride(from: 0, to: papers.count, by: step) {
             let end = first + step < papers.count ? papers[first + step] : Int64.max
             for (rows, insert) in zip(tables, inserts) {
@@ -185,7 +188,7 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
             // This paper's rows: those keyed below the next paper's node.
             let end = k + 1 < papers.count ? papers[k + 1] : Int64.max
             for (rows, insert) in zip(tables, inserts) { try rows.write(insert, db, before: end) }
-            if k % 2000 == 1999 { try execute("COMMIT; BEGIN") }
+            if k % papersPerCommit == papersPerCommit - 1 { try execute("COMMIT; BEGIN") }
         }
     case .tableByTable:
         for (rows, insert) in zip(tables, inserts) { try rows.write(insert, db) }
