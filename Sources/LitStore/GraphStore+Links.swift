@@ -191,21 +191,14 @@ extension GraphWriter {
     /// nothing, since a failure rolls the whole session back anyway. FAIL stops at the failing row
     /// without undoing the statement, which needs no such journal.
     public func insertEdges(_ batch: EdgeBatch) throws {
-        var start = 0
         try batch.props.withUnsafeBufferPointer { props in
-            while start < batch.rows.count {
-                let rows = min(Self.edgesPerInsert, batch.rows.count - start)
-                let insert = try prepared(&edgeInsertStatements, rows, Self.edgeInsertSQL[rows])
-                var from = start == 0 ? 0 : batch.rows[start - 1].end
-                for row in batch.rows[start..<(start + rows)] {
-                    insert.bind(batch.types[row.type])
-                    insert.bind(row.src)
-                    insert.bind(row.dst)
-                    insert.bind(borrowing: UnsafeBufferPointer(rebasing: props[from..<row.end]))
-                    from = row.end
-                }
-                try insert.execute()
-                start += rows
+            try insertRows(batch.rows.indices, perStatement: Self.edgesPerInsert, &edgeInsertStatements,
+                           sql: { Self.edgeInsertSQL[$0] }) { insert, k in
+                let row = batch.rows[k]
+                insert.bind(batch.types[row.type])
+                insert.bind(row.src)
+                insert.bind(row.dst)
+                insert.bind(borrowing: UnsafeBufferPointer(rebasing: props[(k == 0 ? 0 : batch.rows[k - 1].end)..<row.end]))
             }
         }
     }

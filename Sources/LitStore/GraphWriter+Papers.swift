@@ -644,17 +644,11 @@ extension GraphWriter {
     /// Records identifiers of `node`; a value another node already has keeps that node.
     private func addIdents(_ idents: [(kind: String, value: String)], node: Int64) throws {
         // One statement for a paper's identifiers (rows are taken in order, as one by one).
-        var start = 0
-        while start < idents.count {
-            let count = min(Self.identsPerInsert, idents.count - start)
-            let insert = try prepared(&identInsertStatements, count, Self.identInsertSQL[count])
-            for ident in idents[start..<(start + count)] {
-                insert.bind(ident.kind)
-                insert.bind(ident.value)
-                insert.bind(node)
-            }
-            try insert.execute()
-            start += count
+        try insertRows(idents.indices, perStatement: Self.identsPerInsert, &identInsertStatements,
+                       sql: { Self.identInsertSQL[$0] }) { insert, k in
+            insert.bind(idents[k].kind)
+            insert.bind(idents[k].value)
+            insert.bind(node)
         }
     }
 

@@ -192,6 +192,21 @@ public final class GraphWriter {
         return statement
     }
 
+    /// Inserts the rows `rows` many to a statement, in order: statements of up to `perStatement`
+    /// rows, each prepared once per row count into `slots` from `sql(n)`; `bind` binds one row's
+    /// values.
+    func insertRows(_ rows: Range<Int>, perStatement: Int, _ slots: inout [RawStatement?], sql: (Int) -> String,
+                    bind: (RawStatement, Int) -> Void) throws {
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let n = min(perStatement, rows.upperBound - start)
+            let insert = try prepared(&slots, n, sql(n))
+            for row in start..<(start + n) { bind(insert, row) }
+            try insert.execute()
+            start += n
+        }
+    }
+
     /// Runs a statement with GRDB's argument binding (for the less frequent writes).
     func run(_ sql: String, _ arguments: StatementArguments) throws {
         let statement = try db.cachedStatement(sql: sql)
@@ -430,29 +445,16 @@ public final class GraphWriter {
             if k == 0 { first = id }
             precondition(id == first + Int64(k), "new nodes get consecutive ids")
         }
-        var start = 0
-        while start < count {
-            let n = min(Self.nodesPerInsert, count - start)
-            let insert = try prepared(&labelInsertStatements, n, Self.labelInsertSQL(n))
-            for k in start..<(start + n) {
-                insert.bind(first + Int64(k))
-                insert.bind(label(k))
-            }
-            try insert.execute()
-            start += n
+        try insertRows(0..<count, perStatement: Self.nodesPerInsert, &labelInsertStatements, sql: Self.labelInsertSQL) { insert, k in
+            insert.bind(first + Int64(k))
+            insert.bind(label(k))
         }
         if let internedAt, internedAt < count {
-            start = internedAt
-            while start < count {
-                let n = min(Self.nodesPerInsert, count - start)
-                let insert = try prepared(&internProvenanceStatements, n, Self.internProvenanceSQL(n))
-                for k in start..<(start + n) {
-                    insert.bind(first + Int64(k))
-                    insert.bind(sourceNode)
-                    insert.bind(line)
-                }
-                try insert.execute()
-                start += n
+            try insertRows(internedAt..<count, perStatement: Self.nodesPerInsert, &internProvenanceStatements,
+                           sql: Self.internProvenanceSQL) { insert, k in
+                insert.bind(first + Int64(k))
+                insert.bind(sourceNode)
+                insert.bind(line)
             }
         }
         return first
