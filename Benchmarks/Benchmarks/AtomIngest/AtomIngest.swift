@@ -42,6 +42,21 @@ func atomPages() -> (paths: [String], bytes: Int64) {
     return (paths, bytes)
 }
 
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Runs `body` with the path of a fresh store, made by `GraphStore` (its schema and settings) in a
+/// folder of its own that is removed afterwards.
+func withFreshStore<T>(_ body: (String) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("graph.sqlite").path
+    _ = try GraphStore(path: path)
+    return try body(path)
+}
+
 /// CPU seconds used so far by this thread.
 func threadCPU() -> Double {
     var t = timespec()
@@ -71,9 +86,7 @@ func parseAll(_ paths: [String]) throws -> (entries: Int, seconds: Double, cpu: 
         let result = try AtomReader.read(path: path) { record in blackHole(record.title) }
         entries += result.entries
     }
-    let elapsed = ContinuousClock.now - start
-    return (entries, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            threadCPU() - cpu)
+    return (entries, (ContinuousClock.now - start).inSeconds, threadCPU() - cpu)
 }
 
 /// The ingest's reading side over every page, no store: parses, hashes each file (SHA-256) and
@@ -92,9 +105,7 @@ func readAll(_ paths: [String]) throws -> (entries: Int, seconds: Double, cpu: D
         blackHole(result.sha256)
         entries += result.entries
     }
-    let elapsed = ContinuousClock.now - start
-    return (entries, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            threadCPU() - cpu)
+    return (entries, (ContinuousClock.now - start).inSeconds, threadCPU() - cpu)
 }
 
 /// Runs `xmllint --stream --noout` over every page; returns the seconds and CPU seconds taken.
@@ -107,8 +118,7 @@ func xmllintAll(_ paths: [String]) throws -> (seconds: Double, cpu: Double) {
     let start = ContinuousClock.now
     try process.run()
     process.waitUntilExit()
-    let elapsed = ContinuousClock.now - start
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, processCPU(children: true) - cpu)
+    return ((ContinuousClock.now - start).inSeconds, processCPU(children: true) - cpu)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -167,35 +177,33 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Atom ingest", configuration: .init(metrics: [.wallClock, .peakMemoryResident, papersPerSecond],
                                                   warmupIterations: 0, maxIterations: 2)) { benchmark in
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try GraphStore(path: dir.appendingPathComponent("graph.sqlite").path)
-        let ingestor = Ingestor(store: store)
-        let start = ContinuousClock.now
-        benchmark.startMeasurement()
-        let summary = ingestor.ingest(paths: [corpus + "/atom"])
-        benchmark.stopMeasurement()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(papersPerSecond, Int(Double(summary.papersNew) / seconds))
-        if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
+        try withFreshStore { path in
+            let ingestor = Ingestor(store: try GraphStore(path: path))
+            let start = ContinuousClock.now
+            benchmark.startMeasurement()
+            let summary = ingestor.ingest(paths: [corpus + "/atom"])
+            benchmark.stopMeasurement()
+            benchmark.measurement(papersPerSecond, Int(Double(summary.papersNew) / (ContinuousClock.now - start).inSeconds))
+            if !ingestor.diagnostics.isEmpty { benchmark.error("ingest reported \(ingestor.diagnostics.count) diagnostics") }
+        }
     }
 
     // SQLite's share of each ingest, measured beside it (the BibTeX ingest is in BibTeXParse): set-based
     // and row by row, on the store's layout and on the lean one.
     let perCPUSecond = BenchmarkMetric.custom("entries per CPU s", polarity: .prefersLarger, useScalingFactor: false)
     let floorInputs = [("Atom graph", "atom", corpus + "/atom"), ("BibTeX graph", "bib", corpus + "/bib/library.bib")]
-    let floors: [(name: String, measure: (String) throws -> (seconds: Double, cpu: Double))] = [
-        ("Storage floor", { try storageFloor(source: $0, layout: .store) }),
-        ("Storage floor, lean layout", { try storageFloor(source: $0, layout: .lean) }),
-        ("Storage floor row by row", { try writerFloor(source: $0, layout: .store, write: .tableByTable) }),
-        ("Storage floor row by row, lean layout", { try writerFloor(source: $0, layout: .lean, write: .tableByTable) }),
-        ("Storage floor paper by paper", { try writerFloor(source: $0, layout: .store, write: .paperByPaper) }),
-        ("Storage floor through a virtual table", { try writerFloor(source: $0, layout: .store, write: .virtualTable) }),
-        ("Storage floor through a virtual table, lean layout", { try writerFloor(source: $0, layout: .lean, write: .virtualTable) }),
-        ("Storage floor file by file", { try writerFloor(source: $0, layout: .store, write: .fileByFile) }),
-        ("Storage floor file by file, lean layout", { try writerFloor(source: $0, layout: .lean, write: .fileByFile) }),
+    // (source, target) → seconds and CPU seconds.
+    let floors: [(name: String, measure: (String, String) throws -> (seconds: Double, cpu: Double))] = [
+        ("Storage floor", { try storageFloor(source: $0, target: $1, layout: .store) }),
+        ("Storage floor, lean layout", { try storageFloor(source: $0, target: $1, layout: .lean) }),
+        ("Storage floor row by row", { try writerFloor(source: $0, target: $1, layout: .store, write: .tableByTable) }),
+        ("Storage floor row by row, lean layout", { try writerFloor(source: $0, target: $1, layout: .lean, write: .tableByTable) }),
+        ("Storage floor paper by paper", { try writerFloor(source: $0, target: $1, layout: .store, write: .paperByPaper) }),
+        ("Storage floor through a virtual table", { try writerFloor(source: $0, target: $1, layout: .store, write: .virtualTable) }),
+        ("Storage floor through a virtual table, lean layout",
+         { try writerFloor(source: $0, target: $1, layout: .lean, write: .virtualTable) }),
+        ("Storage floor file by file", { try writerFloor(source: $0, target: $1, layout: .store, write: .fileByFile) }),
+        ("Storage floor file by file, lean layout", { try writerFloor(source: $0, target: $1, layout: .lean, write: .fileByFile) }),
     ]
     for (title, name, input) in floorInputs where FileManager.default.fileExists(atPath: input) {
         for floor in floors {
@@ -203,7 +211,7 @@ let benchmarks: @Sendable () -> Void = {
                                                                       warmupIterations: 0, maxIterations: 3)) { benchmark in
                 let source = try FloorSources.shared.database(of: [input], name: name)
                 benchmark.startMeasurement()
-                let (seconds, cpu) = try floor.measure(source.path)
+                let (seconds, cpu) = try withFreshStore { try floor.measure(source.path, $0) }
                 benchmark.stopMeasurement()
                 benchmark.measurement(entriesPerSecond, Int(Double(source.entries) / seconds))
                 benchmark.measurement(perCPUSecond, Int(Double(source.entries) / cpu))

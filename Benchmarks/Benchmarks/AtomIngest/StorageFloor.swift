@@ -174,14 +174,10 @@ func floorScript(source: String, layout: FloorLayout) -> String {
 
 let readStatements = floorTables(.store).count
 
-/// Copies the graph at `source` into a fresh store with the sqlite3 shell; returns SQLite's writing
-/// time: the copy's seconds and CPU seconds less those of reading the rows alone.
-func storageFloor(source: String, layout: FloorLayout) throws -> (seconds: Double, cpu: Double) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let target = dir.appendingPathComponent("graph.sqlite").path
-    _ = try GraphStore(path: target)
+/// Copies the graph at `source` into the fresh store at `target` (`withFreshStore`) with the sqlite3
+/// shell; returns SQLite's writing time: the copy's seconds and CPU seconds less those of reading the
+/// rows alone.
+func storageFloor(source: String, target: String, layout: FloorLayout) throws -> (seconds: Double, cpu: Double) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     process.arguments = ["-bail", target]

@@ -120,14 +120,9 @@ final class FloorRows {
     }
 }
 
-/// Writes the graph at `source` into a fresh store of `layout` the way `write` says; returns the
-/// seconds and CPU seconds of the writing.
-func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws -> (seconds: Double, cpu: Double) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("litgraph-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let target = dir.appendingPathComponent("graph.sqlite").path
-    _ = try GraphStore(path: target)
+/// Writes the graph at `source` into the fresh store at `target` (`withFreshStore`), made `layout`,
+/// the way `write` says; returns the seconds and CPU seconds of the writing.
+func writerFloor(source: String, target: String, layout: FloorLayout, write: FloorWrite) throws -> (seconds: Double, cpu: Double) {
 
     var handle: OpaquePointer?
     guard sqlite3_open_v2(target, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db = handle else {
@@ -194,8 +189,7 @@ func writerFloor(source: String, layout: FloorLayout, write: FloorWrite) throws 
         for (rows, insert) in zip(tables, inserts) { try rows.write(insert, db) }
     }
     try execute(bulkLoadEnd + "COMMIT;")
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, used = processCPU() - cpu
+    let seconds = (ContinuousClock.now - start).inSeconds, used = processCPU() - cpu
 
     // Every row is in (the fresh store had none).
     for rows in tables {
